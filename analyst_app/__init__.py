@@ -1,0 +1,3 @@
+"""Threadline core: schema, case store, ingest, analysis and the command line. No Qt here."""
+
+__version__ = "0.1.0"

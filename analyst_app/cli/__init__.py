@@ -1,0 +1,1 @@
+"""The `threadline` command line: a stable contract that outside scripts rely on (DESIGN.md)."""

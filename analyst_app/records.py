@@ -1,0 +1,127 @@
+"""Check a record against the schema and fill in what the store needs: id, label, search text.
+
+Identifier entities (phone, email, account, ...) take their id from their normalized value,
+`phone:+15551234567`, so every file that mentions the number lands on the same entity.
+People and organizations get random ids and are joined only by resolution.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from analyst_app.model import STATUSES, Entity, Event, Link, PropertyValue, Record, values
+from analyst_app.schema.grading import GradingScheme
+from analyst_app.schema.loader import Schema, TypeDef
+from analyst_app.schema.property_types import PROPERTY_TYPES
+
+
+class RecordError(ValueError):
+    """A record the schema refuses; the message is the reason quarantine keeps."""
+
+
+def _type_of(schema: Schema, record: Record, kind: str) -> TypeDef:
+    typedef = schema.get(record.type, kind)
+    if typedef is None or typedef.abstract:
+        raise RecordError(f"unknown {kind} type {record.type!r}")
+    return typedef
+
+
+def _clean_properties(typedef: TypeDef, props: dict[str, PropertyValue], region: str) -> None:
+    for name in list(props):
+        spec = typedef.properties.get(name)
+        if spec is None:
+            raise RecordError(f"{typedef.name} has no property {name!r}")
+        cleaned = []
+        for raw in values(props[name]):
+            try:
+                value = spec.type.clean(raw, region=region)
+            except ValueError as exc:
+                raise RecordError(f"{name}: {exc}") from None
+            if spec.choices and value.lower() not in spec.choices:
+                raise RecordError(f"{name}: {value!r} is not one of {', '.join(spec.choices)}")
+            cleaned.append(value.lower() if spec.choices else value)
+        if not cleaned:
+            del props[name]
+        else:
+            props[name] = cleaned[0] if len(cleaned) == 1 else cleaned
+    for name, spec in typedef.properties.items():
+        if spec.required and name not in props:
+            raise RecordError(f"{typedef.name} needs {spec.label.lower()} ({name})")
+
+
+def _check_common(record: Record, grading: GradingScheme | None) -> None:
+    if record.status not in STATUSES:
+        raise RecordError(f"status {record.status!r} is not one of {', '.join(STATUSES)}")
+    if grading is not None:
+        try:
+            grading.check(record.source_grade, record.info_grade)
+        except ValueError as exc:
+            raise RecordError(str(exc)) from None
+
+
+def search_text(typedef: TypeDef, props: dict[str, PropertyValue]) -> str:
+    words = []
+    for name in typedef.searchable_properties:
+        kind = typedef.properties[name].type
+        for value in values(props.get(name)):
+            words.extend(kind.search_forms(value))
+    return " ".join(words)
+
+
+def prepare(
+    record: Record, schema: Schema, *, region: str = "US", grading: GradingScheme | None = None
+) -> TypeDef:
+    """Normalize `record` in place and return its type; raise RecordError if it is not valid."""
+    kind = {Entity: "entity", Link: "link", Event: "event"}[type(record)]
+    typedef = _type_of(schema, record, kind)
+    record.type = typedef.name
+    _fill_from_label(typedef, record)
+    _clean_properties(typedef, record.properties, region)
+    _check_common(record, grading)
+    if isinstance(record, Entity) and record.role is not None:
+        roles = typedef.roles or ()
+        if record.role not in roles:
+            raise RecordError(f"role {record.role!r} is not one of {', '.join(roles) or 'none'}")
+    if isinstance(record, Event):
+        record.start = _clean_time(record.start, "start")
+        record.end = _clean_time(record.end, "end")
+    if record.id is None:
+        record.id = _new_id(typedef, record.properties)
+    if not record.label:
+        record.label = _default_label(typedef, record.properties)
+    if isinstance(record, Link) and not (record.source_id and record.target_id):
+        raise RecordError("a link needs both ends")
+    return typedef
+
+
+def _fill_from_label(typedef: TypeDef, record: Record) -> None:
+    """`add --type Phone --label "555 0100"`: the label is the identifying value."""
+    key = typedef.id_from or ("name" if "name" in typedef.properties else None)
+    if key and record.label and not record.properties.get(key):
+        record.properties[key] = record.label
+        if typedef.id_from:
+            record.label = ""  # relabel with the normalized value
+
+
+def _clean_time(value: str | None, what: str) -> str | None:
+    if value is None or value == "":
+        return None
+    try:
+        return PROPERTY_TYPES["datetime"].clean(value)
+    except ValueError as exc:
+        raise RecordError(f"{what}: {exc}") from None
+
+
+def _new_id(typedef: TypeDef, props: dict[str, PropertyValue]) -> str:
+    if typedef.id_from and typedef.id_prefix:
+        key = values(props.get(typedef.id_from))
+        if key:
+            return f"{typedef.id_prefix}:{key[0]}"
+    return f"{typedef.name.lower()}:{uuid.uuid4().hex}"
+
+
+def _default_label(typedef: TypeDef, props: dict[str, PropertyValue]) -> str:
+    for name in (typedef.id_from, *typedef.identify, "name", "title"):
+        if name and values(props.get(name)):
+            return values(props.get(name))[0]
+    return typedef.label

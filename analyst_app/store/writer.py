@@ -1,0 +1,98 @@
+"""Batched inserts of prepared records. Idempotent: a record whose id exists is left alone.
+
+Speed matters here (a million rows per import): rows go in through `executemany` and
+full-text indexing happens in SQLite triggers, so Python touches each row once.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+
+from analyst_app.model import Entity, Event, Link, Record
+from analyst_app.store.connection import Connection
+
+
+def _common(r: Record, search_text: str, now: str) -> tuple[object, ...]:
+    props = json.dumps(r.properties, ensure_ascii=False, separators=(",", ":"))
+    return (
+        r.label,
+        props,
+        search_text,
+        r.status,
+        r.source_grade,
+        r.info_grade,
+        r.handling,
+        now,
+        now,
+    )
+
+
+_COMMON = "label, properties, search_text, status, source_grade, info_grade, handling, created_at, updated_at"  # noqa: E501
+_COMMON_Q = "?, ?, ?, ?, ?, ?, ?, ?, ?"
+
+
+def _max_rowid(conn: Connection, table: str) -> int:
+    return int(conn.execute(f"SELECT coalesce(max(rowid), 0) FROM {table}").fetchone()[0])
+
+
+def _count_since(conn: Connection, table: str, rowid: int) -> int:
+    return int(
+        conn.execute(f"SELECT count(*) FROM {table} WHERE rowid > ?", (rowid,)).fetchone()[0]
+    )
+
+
+def insert_entities(conn: Connection, rows: Sequence[tuple[Entity, str]], now: str) -> int:
+    """Insert (entity, search_text) pairs; return how many were new."""
+    before = _max_rowid(conn, "entities")
+    conn.executemany(
+        f"INSERT OR IGNORE INTO entities (id, type, role, {_COMMON}) VALUES (?, ?, ?, {_COMMON_Q})",
+        ((e.id, e.type, e.role, *_common(e, text, now)) for e, text in rows),
+    )
+    return _count_since(conn, "entities", before)
+
+
+def insert_links(conn: Connection, rows: Sequence[tuple[Link, str]], now: str) -> int:
+    before = _max_rowid(conn, "links")
+    conn.executemany(
+        f"INSERT OR IGNORE INTO links (id, type, source_id, target_id, {_COMMON})"
+        f" VALUES (?, ?, ?, ?, {_COMMON_Q})",
+        (
+            (lk.id, lk.type, lk.source_id, lk.target_id, *_common(lk, text, now))
+            for lk, text in rows
+        ),
+    )
+    return _count_since(conn, "links", before)
+
+
+def insert_events(conn: Connection, rows: Sequence[tuple[Event, str]], now: str) -> int:
+    before = _max_rowid(conn, "events")
+    conn.executemany(
+        f"INSERT OR IGNORE INTO events (id, type, start_utc, end_utc, {_COMMON})"
+        f" VALUES (?, ?, ?, ?, {_COMMON_Q})",
+        ((ev.id, ev.type, ev.start, ev.end, *_common(ev, text, now)) for ev, text in rows),
+    )
+    conn.executemany(
+        "INSERT OR IGNORE INTO event_entities (event_id, entity_id, role) VALUES (?, ?, ?)",
+        ((ev.id, entity_id, role) for ev, _ in rows for role, entity_id in ev.participants),
+    )
+    return _count_since(conn, "events", before)
+
+
+def insert_provenance(conn: Connection, rows: Iterable[tuple[str, int, str]]) -> None:
+    """(object id, source id, locator): where in which file each fact was read."""
+    conn.executemany(
+        "INSERT OR IGNORE INTO provenance (object_id, source_id, locator) VALUES (?, ?, ?)", rows
+    )
+
+
+def insert_quarantine(
+    conn: Connection, rows: Iterable[tuple[int | None, str, str, str | None]], now: str
+) -> int:
+    before = _max_rowid(conn, "quarantine")
+    conn.executemany(
+        "INSERT OR IGNORE INTO quarantine (source_id, locator, reason, raw, created_at)"
+        " VALUES (?, ?, ?, ?, ?)",
+        ((s, loc, reason, raw, now) for s, loc, reason, raw in rows),
+    )
+    return _count_since(conn, "quarantine", before)

@@ -1,0 +1,1 @@
+"""All Qt code lives here; the core (`analyst_app`) never imports it."""
