@@ -106,24 +106,26 @@ def cmd_verify(args: argparse.Namespace) -> int:
     with _open(args.case) as case:
         report = verify(case)
     chain = report.chain
-    if chain.intact:
-        print(f"Audit trail intact: {chain.entries} entries.")
-    else:
-        print(f"Audit trail broken at entry {chain.first_broken}: {chain.reason}.")
-    for check in report.sources:
-        print(f"Source {check.source_id} {check.file_name}: {check.state}")
     if args.json:
+        sources = [
+            {"id": c.source_id, "file": c.file_name, "state": c.state} for c in report.sources
+        ]
         _emit(
             {
                 "ok": report.ok,
                 "audit_entries": chain.entries,
                 "first_broken": chain.first_broken,
-                "sources": [
-                    {"id": c.source_id, "file": c.file_name, "state": c.state}
-                    for c in report.sources
-                ],
+                "reason": chain.reason or None,
+                "sources": sources,
             }
         )
+    else:
+        if chain.intact:
+            print(f"Audit trail intact: {chain.entries} entries.")
+        else:
+            print(f"Audit trail broken at entry {chain.first_broken}: {chain.reason}.")
+        for check in report.sources:
+            print(f"Source {check.source_id} {check.file_name}: {check.state}")
     if not report.ok:
         print("threadline: verification failed.", file=sys.stderr)
         return 1

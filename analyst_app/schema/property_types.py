@@ -61,7 +61,10 @@ class PhoneType(PropertyType):
             national = str(phonenumbers.parse(value).national_number)
         except phonenumbers.NumberParseException:
             return [value]
-        return [value, national]
+        forms = [value, national]
+        if len(national) > 7:
+            forms.append(national[-7:])  # the local number, as people say it: "201-0199"
+        return forms
 
 
 class EmailType(PropertyType):

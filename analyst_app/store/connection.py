@@ -77,6 +77,8 @@ def connect(path: Path, passphrase: str, *, create: bool) -> Connection:
             str(path), isolation_level=None, check_same_thread=False
         )
     except sqlcipher3.OperationalError:
+        if create:
+            raise CaseError(f"Cannot create {path}: the folder is not writable.") from None
         raise CaseError(f"{path} cannot be opened: permission denied or not a file.") from None
     try:
         # SQLCipher logs decryption failures to stderr; a wrong passphrase is ours to explain.

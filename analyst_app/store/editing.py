@@ -86,11 +86,14 @@ def add_records(
             "links": len(buckets[Link]),
             "events": len(buckets[Event]),
         }
-        with case.write("add", details):
-            added = write_prepared(case, buckets[Entity], buckets[Link], buckets[Event], utc_now())
-        result.added += added
-        result.present += valid - added
         seen += len(batch)
+        if valid:
+            with case.write("add", details):
+                added = write_prepared(
+                    case, buckets[Entity], buckets[Link], buckets[Event], utc_now()
+                )
+            result.added += added
+            result.present += valid - added
         if progress:
             progress(seen)
     return result

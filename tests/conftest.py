@@ -1,0 +1,77 @@
+"""Shared fixtures: real encrypted case files in a temporary folder, isolated user folders."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from analyst_app.store import Case
+
+PASSPHRASE = "correct horse battery staple"
+SAMPLES = Path(__file__).resolve().parent.parent.parent / "shared" / "samples"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_folders(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keep tests away from the real user's config, keyring index and data folders."""
+    home = tmp_path_factory.mktemp("home")
+    for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.setenv(var, str(home / var.lower()))
+    monkeypatch.setenv("THREADLINE_ANALYST", "analyst.test")
+    monkeypatch.delenv("THREADLINE_PASSPHRASE", raising=False)
+
+
+@pytest.fixture
+def case_path(tmp_path: Path) -> Path:
+    return tmp_path / "operation-lantern.case"
+
+
+@pytest.fixture
+def case(case_path: Path) -> Iterator[Case]:
+    opened = Case.create(case_path, PASSPHRASE, {"case_number": "24-TEST-001"})
+    yield opened
+    try:
+        opened.close()
+    except Exception:  # already closed by the test
+        pass
+
+
+def run_cli(
+    *args: str,
+    passphrase: str | None = PASSPHRASE,
+    prefix: tuple[str, ...] = (),
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """Run the real `threadline` entry point in a child process."""
+    full_env = dict(os.environ, **(env or {}))
+    full_env.pop("THREADLINE_PASSPHRASE", None)
+    if passphrase is not None:
+        full_env["THREADLINE_PASSPHRASE"] = passphrase
+    return subprocess.run(
+        [*prefix, sys.executable, "-m", "analyst_app.cli.main", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+    )
+
+
+def without_root_powers() -> tuple[str, ...]:
+    """A command prefix under which file permissions apply even to root."""
+    if os.geteuid() != 0:
+        return ()
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root without setpriv: permission bits cannot be tested")
+    return (setpriv, "--bounding-set=-dac_override,-dac_read_search")
