@@ -101,7 +101,7 @@ def test_bad_schema_file_names_file_and_key(tmp_path: Path, text: str, expected:
 def test_duplicate_type_is_refused(tmp_path: Path) -> None:
     _write(tmp_path, "a.yaml", "name: Foo\nkind: entity\nlabel: Foo\n")
     _write(tmp_path, "b.yaml", "name: Foo\nkind: entity\nlabel: Foo\n")
-    with pytest.raises(SchemaError, match="b.yaml: name: type 'Foo' is already defined"):
+    with pytest.raises(SchemaError, match=r"b\.yaml: name: type .Foo. is already defined"):
         load_schema(tmp_path)
 
 
