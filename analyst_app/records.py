@@ -14,6 +14,8 @@ from analyst_app.schema.grading import GradingScheme
 from analyst_app.schema.loader import Schema, TypeDef
 from analyst_app.schema.property_types import PROPERTY_TYPES
 
+_KINDS = {Entity: "entity", Link: "link", Event: "event"}
+
 
 class RecordError(ValueError):
     """A record the schema refuses; the message is the reason quarantine keeps."""
@@ -26,27 +28,35 @@ def _type_of(schema: Schema, record: Record, kind: str) -> TypeDef:
     return typedef
 
 
+def _clean_one(typedef: TypeDef, name: str, raw: str, region: str) -> str:
+    spec = typedef.properties[name]
+    try:
+        value = spec.type.clean(raw, region=region)
+    except ValueError as exc:
+        raise RecordError(f"{name}: {exc}") from None
+    if spec.choices:
+        value = value.lower()
+        if value not in spec.choices:
+            raise RecordError(f"{name}: {value!r} is not one of {', '.join(spec.choices)}")
+    return value
+
+
 def _clean_properties(typedef: TypeDef, props: dict[str, PropertyValue], region: str) -> None:
-    for name in list(props):
-        spec = typedef.properties.get(name)
-        if spec is None:
+    known = typedef.properties
+    for name, value in list(props.items()):
+        if name not in known:
             raise RecordError(f"{typedef.name} has no property {name!r}")
-        cleaned = []
-        for raw in values(props[name]):
-            try:
-                value = spec.type.clean(raw, region=region)
-            except ValueError as exc:
-                raise RecordError(f"{name}: {exc}") from None
-            if spec.choices and value.lower() not in spec.choices:
-                raise RecordError(f"{name}: {value!r} is not one of {', '.join(spec.choices)}")
-            cleaned.append(value.lower() if spec.choices else value)
+        if isinstance(value, str):  # the common case, kept cheap: a million rows per import
+            props[name] = _clean_one(typedef, name, value, region)
+            continue
+        cleaned = [_clean_one(typedef, name, raw, region) for raw in value]
         if not cleaned:
             del props[name]
         else:
             props[name] = cleaned[0] if len(cleaned) == 1 else cleaned
-    for name, spec in typedef.properties.items():
-        if spec.required and name not in props:
-            raise RecordError(f"{typedef.name} needs {spec.label.lower()} ({name})")
+    for name in typedef.required:
+        if name not in props:
+            raise RecordError(f"{typedef.name} needs {known[name].label.lower()} ({name})")
 
 
 def _check_common(record: Record, grading: GradingScheme | None) -> None:
@@ -59,12 +69,16 @@ def _check_common(record: Record, grading: GradingScheme | None) -> None:
             raise RecordError(str(exc)) from None
 
 
-def search_text(typedef: TypeDef, props: dict[str, PropertyValue]) -> str:
-    words = []
-    for name in typedef.searchable_properties:
-        kind = typedef.properties[name].type
-        for value in values(props.get(name)):
-            words.extend(kind.search_forms(value))
+def search_text(typedef: TypeDef, props: dict[str, PropertyValue], label: str = "") -> str:
+    """The words full-text search finds a record by, besides its label (for events, with it)."""
+    words = [label] if typedef.kind == "event" and label and label != typedef.label else []
+    for name, kind in typedef.searchable:
+        value = props.get(name)
+        if value is None:
+            continue
+        for one in (value,) if isinstance(value, str) else value:
+            # The label has its own column in the index: don't index it twice.
+            words.extend(form for form in kind.search_forms(one) if form != label)
     return " ".join(words)
 
 
@@ -72,7 +86,7 @@ def prepare(
     record: Record, schema: Schema, *, region: str = "US", grading: GradingScheme | None = None
 ) -> TypeDef:
     """Normalize `record` in place and return its type; raise RecordError if it is not valid."""
-    kind = {Entity: "entity", Link: "link", Event: "event"}[type(record)]
+    kind = _KINDS[type(record)]
     typedef = _type_of(schema, record, kind)
     record.type = typedef.name
     _fill_from_label(typedef, record)

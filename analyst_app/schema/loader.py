@@ -7,7 +7,7 @@ because trainers and analysts edit these files by hand.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -64,9 +64,14 @@ class TypeDef:
     roles: tuple[str, ...] = ()
     source_file: str = field(default="", compare=False)
 
-    @property
-    def searchable_properties(self) -> tuple[str, ...]:
-        return tuple(n for n, p in self.properties.items() if p.type.searchable)
+    @cached_property
+    def searchable(self) -> tuple[tuple[str, PropertyType], ...]:
+        """(name, type) of the properties full-text search covers."""
+        return tuple((n, p.type) for n, p in self.properties.items() if p.type.searchable)
+
+    @cached_property
+    def required(self) -> tuple[str, ...]:
+        return tuple(n for n, p in self.properties.items() if p.required)
 
 
 class Schema:

@@ -66,6 +66,7 @@ class Case:
         self.db = sqlite_utils.Database(conn)
         self.schema = schema
         self.analyst = current_analyst()
+        self._closed = False
 
     # -- lifecycle -----------------------------------------------------------------
     @classmethod
@@ -105,8 +106,15 @@ class Case:
             raise
         return cls(path, conn, default_schema())
 
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
     def close(self) -> None:
-        # A clean checkpoint leaves one file: nothing beside it to copy or forget.
+        """Close the case (again is harmless). A clean checkpoint leaves one file behind."""
+        if self._closed:
+            return
+        self._closed = True
         with suppress(OperationalError):
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self.conn.close()

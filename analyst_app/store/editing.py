@@ -58,10 +58,15 @@ def add_records(
     *,
     batch_size: int = 20_000,
     keep_ids: bool = False,
+    checked: bool = False,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
 ) -> AddResult:
-    """Validate and add records; invalid ones are reported in `rejected`, never half-written."""
+    """Validate and add records; invalid ones are reported in `rejected`, never half-written.
+
+    `checked=True` is for records that already went through `records.prepare` (ingest
+    normalizes each distinct value once, then writes in bulk): they are written as given.
+    """
     from analyst_app.store.case import utc_now
 
     result, seen = AddResult(), 0
@@ -73,11 +78,17 @@ def add_records(
         buckets: dict[type, list[Any]] = {Entity: [], Link: [], Event: []}
         for offset, record in enumerate(batch):
             try:
-                typedef = prepare(record, case.schema, region=region, grading=grading)
+                typedef = (
+                    case.schema.types[record.type]
+                    if checked
+                    else prepare(record, case.schema, region=region, grading=grading)
+                )
             except RecordError as exc:
                 result.rejected.append((seen + offset, str(exc)))
                 continue
-            buckets[type(record)].append((record, search_text(typedef, record.properties)))
+            buckets[type(record)].append(
+                (record, search_text(typedef, record.properties, record.label))
+            )
             if keep_ids and record.id:
                 result.ids.append(record.id)
         valid = sum(len(b) for b in buckets.values())
@@ -142,7 +153,7 @@ def update_entity(case: Case, entity_id: str, **changes: Any) -> dict[str, Any]:
             (
                 *(new[k] for k in _EDITABLE),
                 json.dumps(new["properties"], ensure_ascii=False),
-                search_text(typedef, draft.properties),
+                search_text(typedef, draft.properties, draft.label),
                 utc_now(),
                 entity_id,
             ),

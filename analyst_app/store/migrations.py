@@ -24,26 +24,40 @@ _OBJECT_COLUMNS = """
     updated_at TEXT NOT NULL
 """
 
+# New rows are indexed in bulk by the writer (INSERT ... SELECT after each batch): an
+# AFTER INSERT trigger indexed 4x slower (33k against 136k rows/s, measured here).
+# Updates and deletes are rare and go through triggers so the index never goes stale.
 _FTS_TRIGGERS = """
 CREATE VIRTUAL TABLE {t}_fts USING fts5(
     label, search_text, content='{t}', content_rowid='rowid',
     prefix='2 3', tokenize='unicode61 remove_diacritics 2'
 );
-CREATE TRIGGER {t}_ai AFTER INSERT ON {t} BEGIN
-    INSERT INTO {t}_fts(rowid, label, search_text)
-    VALUES (new.rowid, new.label, new.search_text);
-END;
 CREATE TRIGGER {t}_ad AFTER DELETE ON {t} BEGIN
     INSERT INTO {t}_fts({t}_fts, rowid, label, search_text)
-    VALUES ('delete', old.rowid, old.label, old.search_text);
+    SELECT 'delete', old.rowid, old.label, old.search_text WHERE {old_indexed};
 END;
 CREATE TRIGGER {t}_au AFTER UPDATE OF label, search_text ON {t} BEGIN
     INSERT INTO {t}_fts({t}_fts, rowid, label, search_text)
-    VALUES ('delete', old.rowid, old.label, old.search_text);
+    SELECT 'delete', old.rowid, old.label, old.search_text WHERE {old_indexed};
     INSERT INTO {t}_fts(rowid, label, search_text)
-    VALUES (new.rowid, new.label, new.search_text);
+    SELECT new.rowid, new.label, new.search_text WHERE {new_indexed};
 END;
 """
+
+# Which rows the index holds (writer.py indexes new rows by the same rule): every entity,
+# and the events with text to find (most calls and transactions have none).
+INDEXED = {
+    "entities": "{r}.label != '' OR {r}.search_text != ''",
+    "events": "{r}.search_text != ''",
+}
+
+
+def _fts(table: str) -> str:
+    rule = INDEXED[table]
+    return _FTS_TRIGGERS.format(
+        t=table, old_indexed=rule.format(r="old"), new_indexed=rule.format(r="new")
+    )
+
 
 INITIAL = f"""
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -160,8 +174,8 @@ CREATE TABLE audit (
     hash TEXT NOT NULL
 );
 CREATE TABLE migrations (number INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);
-{_FTS_TRIGGERS.format(t="entities")}
-{_FTS_TRIGGERS.format(t="events")}
+{_fts("entities")}
+{_fts("events")}
 """
 
 

@@ -11,10 +11,11 @@ from collections.abc import Iterable, Sequence
 
 from analyst_app.model import Entity, Event, Link, Record
 from analyst_app.store.connection import Connection
+from analyst_app.store.migrations import INDEXED
 
 
 def _common(r: Record, search_text: str, now: str) -> tuple[object, ...]:
-    props = json.dumps(r.properties, ensure_ascii=False, separators=(",", ":"))
+    props = _JSON.encode(r.properties)
     return (
         r.label,
         props,
@@ -28,6 +29,8 @@ def _common(r: Record, search_text: str, now: str) -> tuple[object, ...]:
     )
 
 
+# One encoder, built once: json.dumps with options builds a new one per call (3x slower).
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 _COMMON = "label, properties, search_text, status, source_grade, info_grade, handling, created_at, updated_at"  # noqa: E501
 _COMMON_Q = "?, ?, ?, ?, ?, ?, ?, ?, ?"
 
@@ -42,6 +45,22 @@ def _count_since(conn: Connection, table: str, rowid: int) -> int:
     )
 
 
+def _index_since(conn: Connection, table: str, rowid: int) -> int:
+    """Full-text index the rows added since `rowid`; return how many were added.
+
+    Rows with nothing to find (most events) stay out of the index: see INDEXED.
+    """
+    added = _count_since(conn, table, rowid)
+    if added:
+        conn.execute(
+            f"INSERT INTO {table}_fts (rowid, label, search_text)"
+            f" SELECT rowid, label, search_text FROM {table}"
+            f" WHERE rowid > ? AND ({INDEXED[table].format(r=table)})",
+            (rowid,),
+        )
+    return added
+
+
 def insert_entities(conn: Connection, rows: Sequence[tuple[Entity, str]], now: str) -> int:
     """Insert (entity, search_text) pairs; return how many were new."""
     before = _max_rowid(conn, "entities")
@@ -49,7 +68,7 @@ def insert_entities(conn: Connection, rows: Sequence[tuple[Entity, str]], now: s
         f"INSERT OR IGNORE INTO entities (id, type, role, {_COMMON}) VALUES (?, ?, ?, {_COMMON_Q})",
         ((e.id, e.type, e.role, *_common(e, text, now)) for e, text in rows),
     )
-    return _count_since(conn, "entities", before)
+    return _index_since(conn, "entities", before)
 
 
 def insert_links(conn: Connection, rows: Sequence[tuple[Link, str]], now: str) -> int:
@@ -76,7 +95,7 @@ def insert_events(conn: Connection, rows: Sequence[tuple[Event, str]], now: str)
         "INSERT OR IGNORE INTO event_entities (event_id, entity_id, role) VALUES (?, ?, ?)",
         ((ev.id, entity_id, role) for ev, _ in rows for role, entity_id in ev.participants),
     )
-    return _count_since(conn, "events", before)
+    return _index_since(conn, "events", before)
 
 
 def insert_provenance(conn: Connection, rows: Iterable[tuple[str, int, str]]) -> None:
