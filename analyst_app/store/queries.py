@@ -64,6 +64,16 @@ def fts_query(text: str) -> str:
     return " ".join(quoted)
 
 
+CANDIDATES = 1000
+
+
+def _relevance(hit: SearchHit, typed: str) -> tuple[int, int, str]:
+    label = hit.label.casefold()
+    exact = label == typed
+    starts = label.startswith(typed)
+    return (0 if exact else 1 if starts else 2, len(label), label)
+
+
 def search(
     case: Case,
     text: str,
@@ -72,6 +82,12 @@ def search(
     kinds: tuple[str, ...] = ("entity", "event"),
     types: tuple[str, ...] = (),
 ) -> list[SearchHit]:
+    """Every word must match (the last as a prefix); best label matches first.
+
+    Ranking by bm25 scores every match: 70 ms for a two-letter prefix over 600k labels,
+    where taking the first CANDIDATES matches and ordering those takes 1 ms. Typing one
+    more letter narrows a large result set; small sets are ordered in full.
+    """
     query = fts_query(text)
     if not query:
         return []
@@ -81,15 +97,15 @@ def search(
             continue
         type_filter = f" AND t.type IN ({', '.join('?' * len(types))})" if types else ""
         rows = case.conn.execute(
-            # Rank and limit inside FTS5 first: joining a million matches before the LIMIT
-            # is what makes a one-letter prefix slow.
             f"SELECT t.id, t.type, t.label, m.snip FROM ("
-            f"  SELECT rowid, rank, snippet({table}_fts, 1, '[', ']', '…', 8) AS snip"
-            f"  FROM {table}_fts WHERE {table}_fts MATCH ? ORDER BY rank LIMIT ?"
-            f") m JOIN {table} t ON t.rowid = m.rowid WHERE 1{type_filter} ORDER BY m.rank",
-            (query, limit if not types else limit * 20, *types),
+            f"  SELECT rowid, snippet({table}_fts, 1, '[', ']', '…', 8) AS snip"
+            f"  FROM {table}_fts WHERE {table}_fts MATCH ? LIMIT ?"
+            f") m JOIN {table} t ON t.rowid = m.rowid WHERE 1{type_filter}",
+            (query, CANDIDATES, *types),
         )
         hits.extend(SearchHit(i, kind, t, label, snip or "") for i, t, label, snip in rows)
+    typed = " ".join(text.split()).casefold()
+    hits.sort(key=lambda hit: _relevance(hit, typed))
     return hits[:limit]
 
 

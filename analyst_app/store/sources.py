@@ -56,3 +56,34 @@ def verify(case: Case) -> VerifyReport:
             state = "matches" if sha256_file(file) == digest else "changed"
         checks.append(SourceCheck(source_id, name, path, state))
     return VerifyReport(verify_chain(case.conn), checks)
+
+
+def register_source(
+    case: Case, path: Path, *, sha256: str, size: int, importer: str, importer_version: str
+) -> tuple[int, bool]:
+    """The source row for this file and importer, inside the caller's transaction.
+
+    Returns (source id, whether it was already there: the same bytes read the same way).
+    """
+    from analyst_app.store.case import utc_now
+
+    row = case.conn.execute(
+        "SELECT id FROM sources WHERE sha256 = ? AND importer = ?", (sha256, importer)
+    ).fetchone()
+    if row:
+        return int(row[0]), True
+    cursor = case.conn.execute(
+        "INSERT INTO sources (file_name, path, size, sha256, importer, importer_version,"
+        " imported_at, imported_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            path.name,
+            str(path.absolute()),
+            size,
+            sha256,
+            importer,
+            importer_version,
+            utc_now(),
+            case.analyst,
+        ),
+    )
+    return int(cursor.lastrowid or 0), False

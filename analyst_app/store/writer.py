@@ -35,7 +35,7 @@ _COMMON = "label, properties, search_text, status, source_grade, info_grade, han
 _COMMON_Q = "?, ?, ?, ?, ?, ?, ?, ?, ?"
 
 
-def _max_rowid(conn: Connection, table: str) -> int:
+def max_rowid(conn: Connection, table: str) -> int:
     return int(conn.execute(f"SELECT coalesce(max(rowid), 0) FROM {table}").fetchone()[0])
 
 
@@ -63,7 +63,7 @@ def _index_since(conn: Connection, table: str, rowid: int) -> int:
 
 def insert_entities(conn: Connection, rows: Sequence[tuple[Entity, str]], now: str) -> int:
     """Insert (entity, search_text) pairs; return how many were new."""
-    before = _max_rowid(conn, "entities")
+    before = max_rowid(conn, "entities")
     conn.executemany(
         f"INSERT OR IGNORE INTO entities (id, type, role, {_COMMON}) VALUES (?, ?, ?, {_COMMON_Q})",
         ((e.id, e.type, e.role, *_common(e, text, now)) for e, text in rows),
@@ -72,7 +72,7 @@ def insert_entities(conn: Connection, rows: Sequence[tuple[Entity, str]], now: s
 
 
 def insert_links(conn: Connection, rows: Sequence[tuple[Link, str]], now: str) -> int:
-    before = _max_rowid(conn, "links")
+    before = max_rowid(conn, "links")
     conn.executemany(
         f"INSERT OR IGNORE INTO links (id, type, source_id, target_id, {_COMMON})"
         f" VALUES (?, ?, ?, ?, {_COMMON_Q})",
@@ -85,7 +85,7 @@ def insert_links(conn: Connection, rows: Sequence[tuple[Link, str]], now: str) -
 
 
 def insert_events(conn: Connection, rows: Sequence[tuple[Event, str]], now: str) -> int:
-    before = _max_rowid(conn, "events")
+    before = max_rowid(conn, "events")
     conn.executemany(
         f"INSERT OR IGNORE INTO events (id, type, start_utc, end_utc, {_COMMON})"
         f" VALUES (?, ?, ?, ?, {_COMMON_Q})",
@@ -108,10 +108,15 @@ def insert_provenance(conn: Connection, rows: Iterable[tuple[str, int, str]]) ->
 def insert_quarantine(
     conn: Connection, rows: Iterable[tuple[int | None, str, str, str | None]], now: str
 ) -> int:
-    before = _max_rowid(conn, "quarantine")
+    before = max_rowid(conn, "quarantine")
     conn.executemany(
         "INSERT OR IGNORE INTO quarantine (source_id, locator, reason, raw, created_at)"
         " VALUES (?, ?, ?, ?, ?)",
         ((s, loc, reason, raw, now) for s, loc, reason, raw in rows),
     )
     return _count_since(conn, "quarantine", before)
+
+
+def ids_since(conn: Connection, table: str, rowid: int) -> set[str]:
+    """Ids of the rows added after `rowid` (ingest uses it to tell new rows from known ones)."""
+    return {r[0] for r in conn.execute(f"SELECT id FROM {table} WHERE rowid > ?", (rowid,))}

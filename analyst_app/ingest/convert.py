@@ -1,0 +1,119 @@
+"""Turn an importer's drafts into checked records with their final ids.
+
+Ids are stable so that importing the same file again adds nothing: identifier entities
+take theirs from the normalized value (phone:+1555...), everything else from a hash of
+the source file's SHA-256 and the draft's key within the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from analyst_app.model import Entity, Event, Link, Record
+from analyst_app.records import RecordError, prepare, search_text
+from analyst_app.schema.grading import GradingScheme
+from analyst_app.schema.loader import Schema
+from importers.base import EntityDraft, EventDraft, LinkDraft, Row
+
+
+def stable_id(type_name: str, source_sha: str, key: str) -> str:
+    digest = hashlib.blake2b(f"{source_sha}\x1f{key}".encode(), digest_size=12).hexdigest()
+    return f"{type_name.lower()}:{digest}"
+
+
+@dataclass
+class Converted:
+    """One row's records, ready to write; `ids` are every record the row stands for."""
+
+    entities: list[tuple[Entity, str]] = field(default_factory=list)
+    links: list[tuple[Link, str]] = field(default_factory=list)
+    events: list[tuple[Event, str]] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)
+
+
+class Converter:
+    def __init__(
+        self, schema: Schema, source_sha: str, region: str, grading: GradingScheme | None
+    ) -> None:
+        self.schema, self.source_sha = schema, source_sha
+        self.region, self.grading = region, grading
+        self.key_ids: dict[str, str] = {}  # draft key -> entity id, for the whole file
+
+    def _prepare(self, record: Record) -> str:
+        typedef = prepare(record, self.schema, region=self.region, grading=self.grading)
+        return search_text(typedef, record.properties, record.label)
+
+    def _entity(self, draft: EntityDraft) -> Entity:
+        typedef = self.schema.get(draft.type, "entity")
+        entity = Entity(
+            type=draft.type,
+            label=draft.label,
+            properties=dict(draft.properties),
+            role=draft.role,
+            status=draft.status,
+            source_grade=draft.source_grade,
+            info_grade=draft.info_grade,
+            handling=draft.handling,
+        )
+        if typedef is not None and not typedef.id_prefix:
+            entity.id = stable_id(typedef.name, self.source_sha, draft.key)
+        return entity
+
+    def _resolve(self, key: str, local: dict[str, str]) -> str:
+        found = local.get(key) or self.key_ids.get(key)
+        if found is None:
+            raise RecordError(f"refers to {key!r}, which this file does not describe")
+        return found
+
+    def row(self, row: Row) -> Converted:
+        """Check every draft of the row; any failure raises RecordError and keeps nothing."""
+        out, local = Converted(), dict[str, str]()
+        for draft in row.drafts:
+            if isinstance(draft, EntityDraft):
+                known = self.key_ids.get(draft.key) or local.get(draft.key)
+                if known:
+                    out.ids.append(known)
+                    continue
+                entity = self._entity(draft)
+                text = self._prepare(entity)
+                assert entity.id is not None
+                local[draft.key] = entity.id
+                out.entities.append((entity, text))
+                out.ids.append(entity.id)
+        for draft in row.drafts:
+            if isinstance(draft, LinkDraft):
+                link = Link(
+                    type=draft.type,
+                    label=draft.label,
+                    properties=dict(draft.properties),
+                    source_id=self._resolve(draft.source, local),
+                    target_id=self._resolve(draft.target, local),
+                    status=draft.status,
+                    source_grade=draft.source_grade,
+                    info_grade=draft.info_grade,
+                    handling=draft.handling,
+                    id=stable_id("link", self.source_sha, draft.key),
+                )
+                out.links.append((link, self._prepare(link)))
+                out.ids.append(link.id or "")
+            elif isinstance(draft, EventDraft):
+                event = Event(
+                    type=draft.type,
+                    label=draft.label,
+                    start=draft.start,
+                    end=draft.end,
+                    properties=dict(draft.properties),
+                    participants=[
+                        (role, self._resolve(key, local)) for role, key in draft.participants
+                    ],
+                    status=draft.status,
+                    source_grade=draft.source_grade,
+                    info_grade=draft.info_grade,
+                    handling=draft.handling,
+                    id=stable_id("event", self.source_sha, draft.key),
+                )
+                out.events.append((event, self._prepare(event)))
+                out.ids.append(event.id or "")
+        self.key_ids.update(local)
+        return out
