@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import cast
 
+from importers import cdr, csv_mapped
 from importers.base import Importer
 
 # Format modules are added here as they land.
-_MODULES: tuple[object, ...] = ()
+_MODULES: tuple[object, ...] = (cdr, csv_mapped)
 
 REGISTRY: tuple[Importer, ...] = tuple(cast(Importer, m) for m in _MODULES)
 

@@ -30,18 +30,20 @@ def parse_time(text: str, tz: str = "UTC", formats: tuple[str, ...] = FORMATS) -
     value = text.strip()
     if not value:
         raise ValueError("empty time")
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        moment = None
-        for fmt in formats:
-            try:
-                moment = datetime.strptime(value, fmt)
-                break
-            except ValueError:
-                continue
-        if moment is None:
-            raise ValueError(f"not a date and time: {value!r}") from None
+    moment = _parse(value, formats)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone(tz))
     return moment.isoformat()
+
+
+def _parse(value: str, formats: tuple[str, ...]) -> datetime:
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        pass
+    for fmt in formats:
+        try:
+            return datetime.strptime(value, fmt)
+        except ValueError:
+            continue
+    raise ValueError(f"not a date and time: {value!r}")

@@ -18,7 +18,7 @@ from analyst_app.ingest.formats import choose_importer
 from analyst_app.records import RecordError
 from analyst_app.store.case import Case, utc_now
 from analyst_app.store.errors import CaseError
-from analyst_app.store.sources import register_source, sha256_file
+from analyst_app.store.sources import register_source, save_spec, sha256_file
 from analyst_app.store.writer import (
     ids_since,
     insert_entities,
@@ -128,6 +128,7 @@ def import_file(
     *,
     format_name: str | None = None,
     spec: dict[str, Any] | None = None,
+    spec_name: str | None = None,
     progress: Callable[[float], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> ImportSummary:
@@ -151,6 +152,8 @@ def import_file(
                 importer_version=importer.version,
             )
             summary.source_id = source_id
+            if spec is not None and spec_name:
+                save_spec(case, spec_name, spec)
             converter = Converter(case.schema, digest, settings["phone_region"], case.grading)
             worker = _Importer(case, summary, converter, source_id)
             for rows in _batches(importer.read(path, options), BATCH_ROWS):

@@ -164,6 +164,13 @@ class AccountType(IdentifierType):
         return text
 
 
+class CellIdType(PropertyType):
+    """MCC-MNC-LAC-CID keeps its separators (as '-'): the parts mean different things."""
+
+    def clean(self, value: object, *, region: str = "US") -> str:
+        return re.sub(r"[\s_/:.]+", "-", super().clean(value)).strip("-").upper()
+
+
 class ImeiType(IdentifierType):
     def clean(self, value: object, *, region: str = "US") -> str:
         text = super().clean(value)
@@ -205,6 +212,7 @@ PROPERTY_TYPES: dict[str, PropertyType] = {
         IdentifierType("identifier", identifier=True),
         AccountType("account", identifier=True),
         ImeiType("imei", identifier=True),
+        CellIdType("cell_id", identifier=True),
         PropertyType("entity", searchable=False),
         ChoiceType("choice", searchable=False),
         BooleanType("boolean", searchable=False),

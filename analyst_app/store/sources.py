@@ -9,7 +9,9 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import yaml
 
 from analyst_app.store.audit import ChainReport, verify_chain
 
@@ -87,3 +89,15 @@ def register_source(
         ),
     )
     return int(cursor.lastrowid or 0), False
+
+
+def save_spec(case: Case, name: str, spec: dict[str, Any]) -> None:
+    """Keep a mapping spec in the case so the next file of that layout can reuse it."""
+    from analyst_app.store.case import utc_now
+
+    text = yaml.safe_dump(spec, sort_keys=False, allow_unicode=True)
+    case.conn.execute(
+        "INSERT INTO import_specs (name, spec, created_at) VALUES (?, ?, ?)"
+        " ON CONFLICT (name) DO UPDATE SET spec = excluded.spec",
+        (name, text, utc_now()),
+    )
