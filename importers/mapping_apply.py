@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from importers.base import Draft, EntityDraft, EventDraft, LinkDraft, Row
-from importers.mapping import Spec, _Row
+from importers.mapping import Spec, Value, _Row
 from importers.timeparse import parse_time
 
 
@@ -78,9 +78,9 @@ def _event(spec: Spec, row: _Row, keys: dict[str, str], locator: str, time_zone:
     zone = spec.time_zone or time_zone
     start = end = None
     if rule.start and (text := rule.start.render(row)):
-        start = parse_time(text, zone, rule.time_formats)
+        start = _time(rule.start, text, zone, rule.time_formats)
     if rule.end and (text := rule.end.render(row)):
-        end = parse_time(text, zone, rule.time_formats)
+        end = _time(rule.end, text, zone, rule.time_formats)
     roles = {**rule.participants.get("*", {}), **rule.participants.get(kind, {})}
     selector = rule.type.render(row) if not rule.type.source else row[rule.type.source]
     roles.update(rule.participants.get(selector.strip(), {}))
@@ -95,3 +95,10 @@ def _event(spec: Spec, row: _Row, keys: dict[str, str], locator: str, time_zone:
         properties=dict(props),
         label=rule.label.render(row) if rule.label else "",
     )
+
+
+def _time(value: Value, text: str, zone: str, formats: tuple[str, ...]) -> str:
+    try:
+        return parse_time(text, zone, formats)
+    except ValueError as exc:
+        raise RowProblem(f"{', '.join(value.columns()) or 'time'}: {exc}") from None
