@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -59,16 +60,29 @@ def head_text(path: Path, limit: int = SNIFF_BYTES) -> str:
 
 
 def detect_delimiter(sample: str) -> str:
-    lines = [line for line in sample.splitlines()[:20] if line.strip()]
-    if not lines:
-        return ","
-    best, best_score = ",", -1.0
+    """The delimiter that splits the header into the most fields, the records consistently.
+
+    Records are parsed with the csv module (not split on newlines), so quoted cells with
+    line breaks or other delimiters inside them don't mislead the count.
+    """
+    best, best_score = ",", 0.0
     for delimiter in DELIMITERS:
-        counts = [len(next(csv.reader([line], delimiter=delimiter))) for line in lines]
-        if max(counts) < 2:
+        try:
+            records = list(itertools.islice(csv.reader(io.StringIO(sample), delimiter=delimiter),
+                                            21))
+        except csv.Error:
             continue
-        consistent = sum(1 for c in counts if c == counts[0]) / len(counts)
-        score = consistent * 100 + counts[0]
+        if len(records) > 1 and not sample.endswith(("\n", "\r")):
+            records.pop()  # the sample may end mid-record
+        try:
+            records = records or [[]]
+        except csv.Error:
+            continue
+        width = len(records[0])
+        if width < 2:
+            continue
+        consistent = sum(1 for r in records if len(r) == width) / len(records)
+        score = width * consistent
         if score > best_score:
             best, best_score = delimiter, score
     return best

@@ -18,7 +18,12 @@ from analyst_app.ingest.formats import choose_importer
 from analyst_app.records import RecordError
 from analyst_app.store.case import Case, utc_now
 from analyst_app.store.errors import CaseError
-from analyst_app.store.sources import register_source, save_spec, sha256_file
+from analyst_app.store.sources import (
+    known_locators,
+    register_source,
+    save_spec,
+    sha256_file,
+)
 from analyst_app.store.writer import (
     ids_since,
     insert_entities,
@@ -80,6 +85,7 @@ class _Importer:
     ) -> None:
         self.case, self.summary, self.converter = case, summary, converter
         self.source_id = source_id
+        self.known: set[str] = set()
 
     def _quarantine(self, row: Row, reason: str, pending: list[Any]) -> None:
         self.summary.quarantined_rows += 1
@@ -93,6 +99,9 @@ class _Importer:
         bad: list[Any] = []
         for row in rows:
             self.summary.rows += 1
+            if row.locator in self.known:
+                self.summary.present_rows += 1
+                continue
             if row.problem:
                 self._quarantine(row, row.problem, bad)
                 continue
@@ -116,7 +125,11 @@ class _Importer:
         insert_quarantine(conn, bad, now)
         new = set().union(*(ids_since(conn, t, before[t]) for t in before))
         for _, converted in done:
-            if any(i in new for i in converted.ids):
+            # A row is imported when it brought something new; a later row of the same
+            # batch that only repeats it counts as already present.
+            fresh = new.intersection(converted.ids)
+            if fresh:
+                new -= fresh
                 self.summary.imported_rows += 1
             else:
                 self.summary.present_rows += 1
@@ -143,7 +156,7 @@ def import_file(
     details: dict[str, Any] = {"file": path.name, "sha256": digest, "format": importer.name}
     try:
         with case.write("import", details):
-            source_id, _ = register_source(
+            source_id, seen_before = register_source(
                 case,
                 path,
                 sha256=digest,
@@ -156,6 +169,10 @@ def import_file(
                 save_spec(case, spec_name, spec)
             converter = Converter(case.schema, digest, settings["phone_region"], case.grading)
             worker = _Importer(case, summary, converter, source_id)
+            if seen_before:
+                # The same bytes read by the same importer: rows already imported are known
+                # by their locators, so they are counted without being read into records.
+                worker.known = known_locators(case, source_id)
             for rows in _batches(importer.read(path, options), BATCH_ROWS):
                 if cancelled and cancelled():
                     raise ImportCancelled(

@@ -50,15 +50,7 @@ class PhoneType(PropertyType):
         return _e164(super().clean(value), region)
 
     def search_forms(self, value: str) -> list[str]:
-        # Analysts type numbers as they are written locally: "555 201" must find +1555201...
-        try:
-            national = str(phonenumbers.parse(value).national_number)
-        except phonenumbers.NumberParseException:
-            return [value]
-        forms = [value, national]
-        if len(national) > 7:
-            forms.append(national[-7:])  # the local number, as people say it: "201-0199"
-        return forms
+        return list(_phone_forms(value))
 
 
 @lru_cache(maxsize=65_536)
@@ -71,6 +63,18 @@ def _e164(text: str, region: str) -> str:
     if not phonenumbers.is_possible_number(number):
         raise ValueError(f"not a possible phone number: {text!r}")
     return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+
+
+@lru_cache(maxsize=65_536)
+def _phone_forms(value: str) -> tuple[str, ...]:
+    """Analysts type numbers as written locally: "555 201" must find +1555201..."""
+    try:
+        national = str(phonenumbers.parse(value).national_number)
+    except phonenumbers.NumberParseException:
+        return (value,)
+    if len(national) > 7:
+        return (value, national, national[-7:])  # the local number: "201-0199"
+    return (value, national)
 
 
 class EmailType(PropertyType):

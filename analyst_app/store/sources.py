@@ -101,3 +101,11 @@ def save_spec(case: Case, name: str, spec: dict[str, Any]) -> None:
         " ON CONFLICT (name) DO UPDATE SET spec = excluded.spec",
         (name, text, utc_now()),
     )
+
+
+def known_locators(case: Case, source_id: int) -> set[str]:
+    """Locators of the rows this source already put into the case."""
+    rows = case.conn.execute(
+        "SELECT DISTINCT locator FROM provenance WHERE source_id = ?", (source_id,)
+    )
+    return {r[0] for r in rows}
