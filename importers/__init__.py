@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import cast
 
-from importers import cdr, csv_mapped
+from importers import ads, bank, cdr, community, csv_mapped, tips, ufdr, worker_voice
 from importers.base import Importer
 
 # Format modules are added here as they land.
-_MODULES: tuple[object, ...] = (cdr, csv_mapped)
+_MODULES: tuple[object, ...] = (cdr, csv_mapped, bank, ads, ufdr, tips, community, worker_voice)
 
 REGISTRY: tuple[Importer, ...] = tuple(cast(Importer, m) for m in _MODULES)
 

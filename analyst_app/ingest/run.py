@@ -152,7 +152,8 @@ def import_file(
     settings = case.settings
     size, digest = os.path.getsize(path), sha256_file(path)
     summary = ImportSummary(file=path.name, format=importer.name)
-    options = ReadOptions(spec=spec, time_zone=settings["time_zone"], progress=progress)
+    options = ReadOptions(spec=spec, time_zone=settings["time_zone"], progress=progress,
+                          extra={"phone_region": settings["phone_region"]})
     details: dict[str, Any] = {"file": path.name, "sha256": digest, "format": importer.name}
     try:
         with case.write("import", details):
