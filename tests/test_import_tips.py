@@ -247,7 +247,7 @@ def test_tips_json(case: Case, tmp_path: Path) -> None:
         ("subject", "Person"),
         ("victim", "Person"),
     ]
-    assert ("mentioned", "handle:NIGHT_OWL_77") in j1["roles"]
+    assert ("mentioned", "handle:night_owl_77") in j1["roles"]
     j3 = event(case, "Tip J-3")
     assert j3["props"]["location_text"] == "Quay 3"
     pin = q(case, "SELECT properties FROM entities WHERE id = ?", j3["roles"][0][1])

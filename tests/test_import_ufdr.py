@@ -270,8 +270,8 @@ def test_synthetic_report_covers_deleted_withheld_chats_and_refusals(
 
     telegram, sides = _event_at(case, "tg-1")
     assert telegram["start"] == "2024-03-07T22:00:00Z"  # no offset: the case's zone (UTC)
-    assert sides["sender"] == ["handle:TRAFFICKER_77"]
-    assert _one(case, "SELECT properties FROM entities WHERE id = 'handle:TRAFFICKER_77'")
+    assert sides["sender"] == ["handle:trafficker_77"]
+    assert _one(case, "SELECT properties FROM entities WHERE id = 'handle:trafficker_77'")
     assert "Telegram" in _one(
         case, "SELECT properties FROM entities WHERE id = ?", sides["sender"][0]
     )
@@ -282,7 +282,7 @@ def test_synthetic_report_covers_deleted_withheld_chats_and_refusals(
     person = json.loads(_one(case, "SELECT properties FROM entities WHERE type = 'Person'"))
     assert person["name"] == "Dee" and "deleted_state=Deleted" in person["notes"]
     uses = {r[0] for r in case.conn.execute("SELECT target_id FROM links WHERE type = 'uses'")}
-    assert uses == {"phone:+12025550199", "handle:DEE.X"}
+    assert uses == {"phone:+12025550199", "handle:dee.x"}
 
 
 def test_progress_is_reported_as_the_file_is_read(tmp_path: Path) -> None:

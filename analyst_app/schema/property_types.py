@@ -168,6 +168,16 @@ class AccountType(IdentifierType):
         return text
 
 
+class HandleType(PropertyType):
+    """'@Lotus_Girl' and 'lotus_girl' are one account on a platform: no '@', lower case."""
+
+    def clean(self, value: object, *, region: str = "US") -> str:
+        text = super().clean(value).lstrip("@").strip().lower()
+        if not text or any(ch.isspace() for ch in text):
+            raise ValueError(f"not a handle: {value!r}")
+        return text
+
+
 class CellIdType(PropertyType):
     """MCC-MNC-LAC-CID keeps its separators (as '-'): the parts mean different things."""
 
@@ -217,6 +227,7 @@ PROPERTY_TYPES: dict[str, PropertyType] = {
         AccountType("account", identifier=True),
         ImeiType("imei", identifier=True),
         CellIdType("cell_id", identifier=True),
+        HandleType("handle", identifier=True),
         PropertyType("entity", searchable=False),
         ChoiceType("choice", searchable=False),
         BooleanType("boolean", searchable=False),
