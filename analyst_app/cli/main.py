@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from analyst_app import __version__
-from analyst_app.cli import case_commands, import_command
+from analyst_app.cli import case_commands, demo_command, import_command
 from analyst_app.records import RecordError
 from analyst_app.schema.loader import SchemaError
 from analyst_app.store.errors import CaseError
@@ -38,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     verbs = parser.add_subparsers(dest="verb", metavar="VERB")
     case_commands.register(verbs)
     import_command.register(verbs)
+    demo_command.register(verbs)
     return parser
 
 
