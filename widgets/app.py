@@ -62,14 +62,21 @@ def _no_display() -> bool:
 
 def _open_demo() -> str:
     """Build the demo case on first run (progress on the terminal), then read its counts."""
+    from analyst_app.cli.import_command import ProgressBar
     from analyst_app.demo.build import DEMO_PASSPHRASE, ensure_demo_case
     from analyst_app.store import Case
     from analyst_app.store.queries import stats
 
+    bars: dict[str, ProgressBar] = {}
+
     def progress(name: str, fraction: float) -> None:
-        print(f"\rBuilding the demo case: {name} {fraction:4.0%}", end="", file=sys.stderr)
+        if not bars:
+            print("Building the demo case (first run only) ...", file=sys.stderr)
+        bars.setdefault(name, ProgressBar(name))(fraction)
 
     path = ensure_demo_case(progress)
+    for bar in bars.values():
+        bar.done()
     with Case.open(path, DEMO_PASSPHRASE) as case:
         counts = stats(case)
         title = case.settings.get("title") or path.name
