@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from analyst_app.model import Entity
@@ -91,22 +91,44 @@ def search(
     query = fts_query(text)
     if not query:
         return []
-    hits: list[SearchHit] = []
+    found: list[tuple[SearchHit, str]] = []
     for kind, table in (("entity", "entities"), ("event", "events")):
         if kind not in kinds:
             continue
         type_filter = f" AND t.type IN ({', '.join('?' * len(types))})" if types else ""
         rows = case.conn.execute(
-            f"SELECT t.id, t.type, t.label, m.snip FROM ("
-            f"  SELECT rowid, snippet({table}_fts, 1, '[', ']', '…', 8) AS snip"
-            f"  FROM {table}_fts WHERE {table}_fts MATCH ? LIMIT ?"
+            f"SELECT t.id, t.type, t.label, t.search_text FROM ("
+            f"  SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH ? LIMIT ?"
             f") m JOIN {table} t ON t.rowid = m.rowid WHERE 1{type_filter}",
             (query, CANDIDATES, *types),
         )
-        hits.extend(SearchHit(i, kind, t, label, snip or "") for i, t, label, snip in rows)
+        found.extend((SearchHit(i, kind, t, label, ""), body) for i, t, label, body in rows)
     typed = " ".join(text.split()).casefold()
-    hits.sort(key=lambda hit: _relevance(hit, typed))
-    return hits[:limit]
+    found.sort(key=lambda item: _relevance(item[0], typed))
+    words = [w.casefold() for w in re.findall(r"\w+", text)]
+    return [replace(hit, snippet=snippet(body, words)) for hit, body in found[:limit]]
+
+
+def snippet(body: str, words: list[str], width: int = 40) -> str:
+    """The text around the first word that starts with a typed word, marked with [ ]."""
+    if not body or not words:
+        return ""
+    for match in re.finditer(r"\w+", body):
+        token = match.group().casefold()
+        if any(token.startswith(w) for w in words):
+            start, end = match.span()
+            left = max(0, start - width)
+            right = min(len(body), end + width)
+            return (
+                ("…" if left else "")
+                + body[left:start]
+                + "["
+                + body[start:end]
+                + "]"
+                + body[end:right]
+                + ("…" if right < len(body) else "")
+            )
+    return ""
 
 
 def get_entity(case: Case, entity_id: str) -> Entity | None:
