@@ -42,10 +42,10 @@ class SpecError(ValueError):
 
 
 class _Row(dict[str, str]):
-    """Column lookup that ignores case and gives '' for a missing column."""
+    """A row's values by column; a column the file lacks reads as ''."""
 
     def __missing__(self, key: str) -> str:
-        return self.get(key.casefold(), "")
+        return ""
 
 
 def _columns_of(template: str) -> list[str]:
@@ -151,6 +151,35 @@ class Spec:
     links: list[LinkRule]
     event: EventRule | None
     raw: dict[str, Any]
+
+    def columns(self) -> set[str]:
+        """Every column name the spec's templates and maps read."""
+        values: list[Value] = []
+        for rule in self.entities:
+            values += [
+                *rule.properties.values(),
+                *(v for v in (rule.key, rule.label, rule.role) if v),
+            ]
+        for link in self.links:
+            values += list(link.properties.values())
+        if self.event:
+            ev = self.event
+            values += [
+                ev.type,
+                *ev.properties.values(),
+                *(v for v in (ev.start, ev.end, ev.key, ev.label) if v),
+            ]
+        return {c for v in values for c in v.columns()}
+
+    def aliases(self, header: list[str]) -> dict[str, str]:
+        """Spec column -> header column, for names that differ only in case ('SUBID', 'subid')."""
+        exact = set(header)
+        folded = {h.casefold(): h for h in header}
+        return {
+            c: folded[c.casefold()]
+            for c in self.columns()
+            if c not in exact and c.casefold() in folded
+        }
 
     def matches(self, header: list[str]) -> float:
         """Share of the spec's `match` columns present in a header (0 when any is missing)."""
