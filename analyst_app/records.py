@@ -72,9 +72,10 @@ def _check_common(record: Record, grading: GradingScheme | None) -> None:
 def search_text(typedef: TypeDef, props: dict[str, PropertyValue], label: str = "") -> str:
     """The words full-text search finds a record by, besides its label (for events, with it)."""
     words = [label] if typedef.kind == "event" and label and label != typedef.label else []
-    for name, kind in typedef.searchable:
-        value = props.get(name)
-        if value is None:
+    searchable = typedef.searchable_types
+    for name, value in props.items():  # in the record's own order: deterministic text
+        kind = searchable.get(name)
+        if kind is None:
             continue
         for one in (value,) if isinstance(value, str) else value:
             # The label has its own column in the index: don't index it twice.

@@ -70,6 +70,10 @@ class TypeDef:
         return tuple((n, p.type) for n, p in self.properties.items() if p.type.searchable)
 
     @cached_property
+    def searchable_types(self) -> dict[str, PropertyType]:
+        return dict(self.searchable)
+
+    @cached_property
     def required(self) -> tuple[str, ...]:
         return tuple(n for n, p in self.properties.items() if p.required)
 

@@ -15,7 +15,7 @@ from analyst_app.store.migrations import INDEXED
 
 
 def _common(r: Record, search_text: str, now: str) -> tuple[object, ...]:
-    props = _JSON.encode(r.properties)
+    props = _JSON.encode(r.properties) if r.properties else "{}"
     return (
         r.label,
         props,
