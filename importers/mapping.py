@@ -20,6 +20,8 @@ _FORMATTER = string.Formatter()
 
 def _seconds(text: str) -> str:
     """'96', '01:36' or '0:01:36' as whole seconds."""
+    if text.isdigit():
+        return text
     parts = text.strip().split(":")
     if not 1 <= len(parts) <= 3 or not all(p.strip().isdigit() for p in parts):
         raise ValueError(f"not a duration: {text!r}")
@@ -92,9 +94,12 @@ class Value:
             found = row[self.source].strip()
             text = self.table.get(found.casefold(), self.default if self.table else found)
         else:
-            columns = self._columns or _columns_of(self.template)
-            if columns and not any(row[c].strip() for c in columns):
-                return ""  # "+{MSISDN_B}" with no B party is no value, not "+"
+            columns = self._columns
+            if len(columns) == 1:
+                if not row[columns[0]].strip():
+                    return ""  # "+{MSISDN_B}" with no B party is no value, not "+"
+            elif columns and not any(row[c].strip() for c in columns):
+                return ""
             text = self.template.format_map(row).strip()
         return CONVERSIONS[self.convert](text) if self.convert and text else text
 

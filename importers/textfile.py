@@ -68,8 +68,9 @@ def detect_delimiter(sample: str) -> str:
     best, best_score = ",", 0.0
     for delimiter in DELIMITERS:
         try:
-            records = list(itertools.islice(csv.reader(io.StringIO(sample), delimiter=delimiter),
-                                            21))
+            records = list(
+                itertools.islice(csv.reader(io.StringIO(sample), delimiter=delimiter), 21)
+            )
         except csv.Error:
             continue
         if len(records) > 1 and not sample.endswith(("\n", "\r")):
@@ -142,7 +143,7 @@ def iter_csv(
                 header = columns is None and detect_header(first)
             names = columns or (first if header else [f"column_{i + 1}" for i in range(len(first))])
             pending = [] if header else [first]
-            for cells in _chain(pending, reader):
+            for cells in itertools.chain(pending, reader):
                 if not any(c.strip() for c in cells):
                     continue  # a blank line is not a row
                 locator = f"line {reader.line_num}"
@@ -159,11 +160,6 @@ def iter_csv(
                 tick()
         except csv.Error as exc:
             raise Unreadable(f"it is not a readable delimited text file ({exc})") from None
-
-
-def _chain(first: list[list[str]], rest: Iterator[list[str]]) -> Iterator[list[str]]:
-    yield from first
-    yield from rest
 
 
 def is_xlsx(path: Path) -> bool:

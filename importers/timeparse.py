@@ -30,6 +30,12 @@ def parse_time(text: str, tz: str = "UTC", formats: tuple[str, ...] = FORMATS) -
     value = text.strip()
     if not value:
         raise ValueError("empty time")
+    if value[-1:] == "Z" or value[-6:-5] in ("+", "-"):
+        try:  # already ISO 8601 with its offset: nothing to add
+            if datetime.fromisoformat(value.replace("Z", "+00:00")).tzinfo is not None:
+                return value
+        except ValueError:
+            pass
     moment = _parse(value, formats)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone(tz))

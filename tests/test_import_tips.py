@@ -266,7 +266,7 @@ def test_community_reports(case: Case, tmp_path: Path) -> None:
     balanced(summary)
     r10 = event(case, "Community report R-10")
     assert r10["start"] == "2024-05-01T23:10:00Z" and r10["props"]["channel"] == "app"
-    assert "Observed at: 2024-05-01T22:00:00+00:00" in r10["props"]["description"]
+    assert "Observed at: 2024-05-01T22:00:00Z" in r10["props"]["description"]
     assert f"Media: van.jpg (sha256 {'ab' * 32})" in r10["props"]["description"]
     assert "Reporter contact not kept" in r10["props"]["description"]
     assert not any(role == "reporter" for role, _ in r10["roles"])  # anonymous: no reporter

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
@@ -100,14 +100,23 @@ class DateTimeType(PropertyType):
     """Stored as UTC ISO 8601; a time without a zone is refused rather than guessed."""
 
     def clean(self, value: object, *, region: str = "US") -> str:
-        text = super().clean(value).replace("Z", "+00:00")
+        text = super().clean(value)
+        if len(text) == 20 and text[-1] == "Z" and text[10] == "T":
+            text = text[:19] + "+00:00"  # the common case, already UTC: checked below
+        else:
+            text = text.replace("Z", "+00:00")
         try:
             moment = datetime.fromisoformat(text)
         except ValueError as exc:
             raise ValueError(f"not a date and time: {text!r}") from exc
         if moment.tzinfo is None:
             raise ValueError(f"date and time without a time zone: {text!r}")
+        if moment.utcoffset() == _ZERO and len(text) == 25 and text[10] == "T":
+            return text[:19] + "Z"
         return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+_ZERO = timedelta(0)
 
 
 class NumberType(PropertyType):
