@@ -34,11 +34,20 @@ class Converted:
 
 class Converter:
     def __init__(
-        self, schema: Schema, source_sha: str, region: str, grading: GradingScheme | None
+        self,
+        schema: Schema,
+        source_sha: str,
+        region: str,
+        grading: GradingScheme | None,
+        importer: str = "",
     ) -> None:
         self.schema, self.source_sha = schema, source_sha
         self.region, self.grading = region, grading
         self.key_ids: dict[str, str] = {}  # draft key -> entity id, for the whole file
+        self._ordinals: dict[str, int] = {}
+        self._file_tag = hashlib.blake2b(
+            f"{source_sha}\x1f{importer}".encode(), digest_size=6
+        ).hexdigest()
 
     def _prepare(self, record: Record) -> str:
         typedef = prepare(record, self.schema, region=self.region, grading=self.grading)
@@ -59,6 +68,16 @@ class Converter:
         if typedef is not None and not typedef.id_prefix:
             entity.id = stable_id(typedef.name, self.source_sha, draft.key)
         return entity
+
+    def _ordinal_id(self, kind: str, key: str) -> str:
+        """`event:<file>-<n>`: n counts distinct keys in file order.
+
+        Stable for the same bytes read by the same importer (so a re-import adds nothing)
+        and ascending as the file is read, so a million events append to the id index
+        instead of landing at random places in it: hashed ids made inserts 5x slower.
+        """
+        ordinal = self._ordinals.setdefault(f"{kind}\x1f{key}", len(self._ordinals))
+        return f"{kind}:{self._file_tag}-{ordinal:09d}"
 
     def _resolve(self, key: str, local: dict[str, str]) -> str:
         found = local.get(key) or self.key_ids.get(key)
@@ -93,7 +112,7 @@ class Converter:
                     source_grade=draft.source_grade,
                     info_grade=draft.info_grade,
                     handling=draft.handling,
-                    id=stable_id("link", self.source_sha, draft.key),
+                    id=self._ordinal_id("link", draft.key),
                 )
                 out.links.append((link, self._prepare(link)))
                 out.ids.append(link.id or "")
@@ -111,7 +130,7 @@ class Converter:
                     source_grade=draft.source_grade,
                     info_grade=draft.info_grade,
                     handling=draft.handling,
-                    id=stable_id("event", self.source_sha, draft.key),
+                    id=self._ordinal_id("event", draft.key),
                 )
                 out.events.append((event, self._prepare(event)))
                 out.ids.append(event.id or "")

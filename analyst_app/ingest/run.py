@@ -152,8 +152,12 @@ def import_file(
     settings = case.settings
     size, digest = os.path.getsize(path), sha256_file(path)
     summary = ImportSummary(file=path.name, format=importer.name)
-    options = ReadOptions(spec=spec, time_zone=settings["time_zone"], progress=progress,
-                          extra={"phone_region": settings["phone_region"]})
+    options = ReadOptions(
+        spec=spec,
+        time_zone=settings["time_zone"],
+        progress=progress,
+        extra={"phone_region": settings["phone_region"]},
+    )
     details: dict[str, Any] = {"file": path.name, "sha256": digest, "format": importer.name}
     try:
         with case.write("import", details):
@@ -168,7 +172,9 @@ def import_file(
             summary.source_id = source_id
             if spec is not None and spec_name:
                 save_spec(case, spec_name, spec)
-            converter = Converter(case.schema, digest, settings["phone_region"], case.grading)
+            converter = Converter(
+                case.schema, digest, settings["phone_region"], case.grading, importer.name
+            )
             worker = _Importer(case, summary, converter, source_id)
             if seen_before:
                 # The same bytes read by the same importer: rows already imported are known
