@@ -39,8 +39,10 @@ def write_cdr(path: Path, rows: int) -> None:
 
 def floor_phase(path: Path) -> dict[str, float]:
     db = sqlite3.connect(path.with_suffix(".plain.sqlite"), isolation_level=None)
-    db.execute("CREATE TABLE cdr (record_id TEXT, call_type TEXT, a_party TEXT, b_party TEXT,"
-               " start_utc TEXT, duration_s TEXT, imei TEXT, imsi TEXT, cell_id TEXT)")
+    db.execute(
+        "CREATE TABLE cdr (record_id TEXT, call_type TEXT, a_party TEXT, b_party TEXT,"
+        " start_utc TEXT, duration_s TEXT, imei TEXT, imsi TEXT, cell_id TEXT)"
+    )
     began = time.perf_counter()
     db.execute("BEGIN")
     with path.open(newline="") as handle:
@@ -66,9 +68,15 @@ def store_phase(path: Path) -> dict[str, float]:
     second = import_file(case, path)
     second_s = time.perf_counter() - began
     case.close()
-    return {"seconds": first_s, "rows": first.rows, "imported": first.imported_rows,
-            "quarantined": first.quarantined_rows, "second_seconds": second_s,
-            "second_added": sum(second.added.values()), "peak_mb": _peak_mb()}
+    return {
+        "seconds": first_s,
+        "rows": first.rows,
+        "imported": first.imported_rows,
+        "quarantined": first.quarantined_rows,
+        "second_seconds": second_s,
+        "second_added": sum(second.added.values()),
+        "peak_mb": _peak_mb(),
+    }
 
 
 def _peak_mb() -> float:
@@ -90,20 +98,30 @@ def main() -> None:
         write_cdr(cdr, args.rows)
         out = {}
         for phase in ("floor", "store"):
-            result = subprocess.run([sys.executable, __file__, "--phase", phase, "--path",
-                                     str(cdr)], check=True, capture_output=True, text=True)
+            result = subprocess.run(
+                [sys.executable, __file__, "--phase", phase, "--path", str(cdr)],
+                check=True,
+                capture_output=True,
+                text=True,
+            )
             out[phase] = json.loads(result.stdout)
     floor, store = out["floor"], out["store"]
     floor_rate, store_rate = floor["rows"] / floor["seconds"], store["rows"] / store["seconds"]
     print(f"rows: {args.rows:,} normalized CDR rows")
-    print(f"floor: csv.reader + sqlite3.executemany, unencrypted: {floor_rate:>9,.0f} rows/s "
-          f"({floor['seconds']:.1f} s, peak {floor['peak_mb']:.0f} MB)")
-    print(f"threadline import into an encrypted case:            {store_rate:>9,.0f} rows/s "
-          f"({store['seconds']:.1f} s, peak {store['peak_mb']:.0f} MB); "
-          f"{store['imported']:,} imported, {store['quarantined']:,} quarantined")
+    print(
+        f"floor: csv.reader + sqlite3.executemany, unencrypted: {floor_rate:>9,.0f} rows/s "
+        f"({floor['seconds']:.1f} s, peak {floor['peak_mb']:.0f} MB)"
+    )
+    print(
+        f"threadline import into an encrypted case:            {store_rate:>9,.0f} rows/s "
+        f"({store['seconds']:.1f} s, peak {store['peak_mb']:.0f} MB); "
+        f"{store['imported']:,} imported, {store['quarantined']:,} quarantined"
+    )
     print(f"ratio: {store_rate / floor_rate:.2f} of the floor (target >= 0.33)")
-    print(f"second import of the same file: {store['second_seconds']:.1f} s, "
-          f"added {store['second_added']} (target: adds nothing, faster than the first)")
+    print(
+        f"second import of the same file: {store['second_seconds']:.1f} s, "
+        f"added {store['second_added']} (target: adds nothing, faster than the first)"
+    )
     print(f"peak memory: {store['peak_mb']:.0f} MB (target < 1024 MB)")
 
 

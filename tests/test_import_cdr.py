@@ -145,7 +145,9 @@ def test_spec_from_a_file_is_saved_and_reused(case: Case, tmp_path: Path) -> Non
 
 def test_header_case_and_bom_do_not_matter(case: Case, tmp_path: Path) -> None:
     file = tmp_path / "CALLS.CSV"
-    file.write_text(NORMALIZED.replace("record_id,call_type,a_party", "RECORD_ID,Call_Type,A_PARTY"),
-                    encoding="utf-8-sig")
+    file.write_text(
+        NORMALIZED.replace("record_id,call_type,a_party", "RECORD_ID,Call_Type,A_PARTY"),
+        encoding="utf-8-sig",
+    )
     assert choose_importer(file).name == "cdr"
     assert import_file(case, file).imported_rows == 3
