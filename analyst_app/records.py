@@ -98,6 +98,12 @@ def prepare(
         if record.role not in roles:
             raise RecordError(f"role {record.role!r} is not one of {', '.join(roles) or 'none'}")
     if isinstance(record, Event):
+        allowed = typedef.participants
+        for role, _ in record.participants:
+            if allowed and role not in allowed:
+                raise RecordError(
+                    f"a {typedef.label.lower()} has no role {role!r} ({', '.join(allowed)})"
+                )
         record.start = _clean_time(record.start, "start")
         record.end = _clean_time(record.end, "end")
     if record.id is None:

@@ -151,3 +151,15 @@ def test_header_case_and_bom_do_not_matter(case: Case, tmp_path: Path) -> None:
     )
     assert choose_importer(file).name == "cdr"
     assert import_file(case, file).imported_rows == 3
+
+
+def test_a_spec_role_the_event_type_lacks_is_quarantined(case: Case, tmp_path: Path) -> None:
+    spec = {
+        "entities": {"a": {"type": "Phone", "properties": {"number": "{caller}"}}},
+        "event": {"type": "Call", "start": "{when}", "participants": {"driver": "a"}},
+    }
+    file = tmp_path / "odd.csv"
+    file.write_text("caller,when\n5550100001,2024-05-01T10:00:00Z\n")
+    summary = import_file(case, file, format_name="csv", spec=spec)
+    assert summary.quarantined_rows == 1
+    assert "has no role 'driver'" in summary.reasons[0]
