@@ -1,0 +1,217 @@
+"""Link chart benchmark (issue 5): a case of 10,000 entities and 20,000 links.
+
+Figures printed (not a pass/fail test):
+- building the chart from an encrypted case (SQL -> ChartGraph);
+- our force layout against `networkx.spring_layout(G, iterations=50)` on the same graph
+  (target: ours >= 20x faster). networkx's spring layout is O(n^2) per iteration and needs
+  numpy and scipy (not Threadline dependencies); on 10,000 nodes it takes minutes, so by
+  default both layouts are compared on a 1,000-node sample of the same graph, and the
+  10,000-node figure is extrapolated from samples of 1,000 and 2,000 nodes by the growth
+  measured between them (say `--full-reference` to measure it);
+- betweenness with 256 sampled sources, igraph against networkx, and the other measures;
+- peak memory (RSS) of this process.
+The chart widget adds its scene build, render and pan figures where the TODOs are.
+Run: `.venv/bin/python bench/chart.py [--nodes N] [--links M] [--full-reference]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import random
+import resource
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from analyst_app.graph import (  # noqa: E402
+    ChartGraph,
+    betweenness,
+    build_graph,
+    closeness,
+    communities,
+    components,
+    eigenvector,
+    layout,
+)
+from analyst_app.model import Entity, Link  # noqa: E402
+from analyst_app.store import Case  # noqa: E402
+from analyst_app.store.editing import add_records  # noqa: E402
+
+KINDS = ("Person", "Phone", "Account", "Email", "Address", "Organization")
+LINKS = {  # (source type, target type) -> link type
+    ("Person", "Phone"): "uses",
+    ("Person", "Email"): "uses",
+    ("Person", "Account"): "owns",
+    ("Person", "Address"): "lives_at",
+    ("Person", "Organization"): "works_at",
+    ("Person", "Person"): "associate",
+}
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def timed(what: str, work: Callable[[], Any]) -> tuple[float, Any]:
+    start = time.perf_counter()
+    result = work()
+    took = time.perf_counter() - start
+    print(f"  {what:<58} {took:8.3f} s")
+    return took, result
+
+
+def synthetic(nodes: int, links: int, seed: int = 5) -> nx.Graph:
+    """A case-shaped graph: groups of ~50 (a household, a crew), most ties inside a group,
+    some across, a few hubs (a busy merchant, a ring leader's phone)."""
+    rng = random.Random(seed)
+    g = nx.Graph()
+    names = [f"{KINDS[i % len(KINDS)].lower()}:{i:06d}" for i in range(nodes)]
+    for i, name in enumerate(names):
+        g.add_node(name, type=KINDS[i % len(KINDS)], label=f"E{i}")
+    hubs = rng.sample(range(nodes), max(1, nodes // 500))
+    while g.number_of_edges() < links:
+        a = rng.randrange(nodes)
+        roll = rng.random()
+        if roll < 0.7:
+            b = (a // 50) * 50 + rng.randrange(50)
+        elif roll < 0.9:
+            b = rng.randrange(nodes)
+        else:
+            b = rng.choice(hubs)
+        if a != b and b < nodes:
+            g.add_edge(names[a], names[b])
+    return g
+
+
+def as_case(g: nx.Graph, folder: Path) -> Path:
+    """The same graph written as a real encrypted case (entities and links)."""
+    path = folder / "bench.case"
+    records: list[Entity | Link] = []
+    for name, data in g.nodes(data=True):
+        kind = data["type"]
+        label = name.split(":")[1]
+        props = {
+            "Phone": {"number": f"+1312555{int(label) % 10_000:04d}"},
+            "Email": {"address": f"e{label}@example.org"},
+            "Account": {"number": f"77{int(label):010d}"},
+        }.get(kind, {"name": f"{kind} {label}"} if kind != "Address" else {"full": label})
+        records.append(Entity(type=kind, id=name, label=f"E{label}", properties=props))
+    for u, v in g.edges():
+        ku, kv = g.nodes[u]["type"], g.nodes[v]["type"]
+        kind = LINKS.get((ku, kv)) or LINKS.get((kv, ku)) or "associate"
+        src, dst = (u, v) if (ku, kv) in LINKS else (v, u)
+        records.append(Link(type=kind, source_id=src, target_id=dst))
+    with Case.create(path, "bench") as case:
+        result = add_records(case, records, checked=False)
+        if result.rejected:
+            print(f"  ({len(result.rejected)} records refused, e.g. {result.rejected[0][1]})")
+    return path
+
+
+def sample(g: nx.Graph, size: int) -> nx.Graph:
+    """A connected-ish sample: breadth-first from the first node, as an analyst expands."""
+    start = sorted(g)[0]
+    order = [start, *(v for _, v in nx.bfs_edges(g, start))][:size]
+    return g.subgraph(order).copy()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--nodes", type=int, default=10_000)
+    parser.add_argument("--links", type=int, default=20_000)
+    parser.add_argument("--sample", type=int, default=1_000)
+    parser.add_argument("--full-reference", action="store_true")
+    args = parser.parse_args()
+
+    print(f"Synthetic case: {args.nodes:,} entities, {args.links:,} links")
+    g = synthetic(args.nodes, args.links)
+    with tempfile.TemporaryDirectory() as folder:
+        timed("write the case (store API, encrypted)", lambda: as_case(g, Path(folder)))
+        with Case.open(Path(folder) / "bench.case", "bench") as case:
+            _, chart = timed("build_graph(case): SQL -> ChartGraph", lambda: build_graph(case))
+    print(f"  chart: {len(chart.nodes):,} nodes, {len(chart.edges):,} edges, "
+          f"{len(components(chart)):,} components")  # fmt: skip
+
+    print("\nForce layout")
+    ours, pos = timed("ours: layout(chart, 'force') (igraph FR, packed)", lambda: layout(chart))
+    assert len(pos) == len(chart.nodes)
+    again = layout(chart)
+    print(f"  same coordinates on a second run: {again == pos}")
+    small = sample(chart.graph, args.sample)
+    small_chart = ChartGraph.from_networkx(small)
+    ours_small, _ = timed(f"ours on the {len(small):,}-node sample", lambda: layout(small_chart))
+    try:
+        import numpy  # noqa: F401
+        import scipy  # noqa: F401
+    except ImportError:
+        print("  networkx.spring_layout needs numpy and scipy, which are not Threadline")
+        print("  dependencies: `pip install --target /tmp/benchdeps numpy scipy`, then run")
+        print("  with PYTHONPATH=/tmp/benchdeps to measure the reference.")
+    else:
+        ref_small, _ = timed(
+            f"networkx.spring_layout(iterations=50) on the {len(small):,}-node sample",
+            lambda: nx.spring_layout(small, iterations=50, seed=1),
+        )
+        print(f"  on the same sample: ours is {ref_small / ours_small:,.0f}x faster")
+        if args.full_reference:
+            ref, _ = timed(
+                f"networkx.spring_layout(iterations=50) on all {len(chart.graph):,} nodes",
+                lambda: nx.spring_layout(chart.graph, iterations=50, seed=1),
+            )
+            label = "measured"
+        else:
+            double = sample(chart.graph, 2 * args.sample)
+            ref_double, _ = timed(
+                f"networkx.spring_layout(iterations=50) on a {len(double):,}-node sample",
+                lambda: nx.spring_layout(double, iterations=50, seed=1),
+            )
+            power = math.log(ref_double / ref_small) / math.log(len(double) / len(small))
+            ref = ref_double * (len(chart.graph) / len(double)) ** power
+            label = f"extrapolated as n^{power:.2f} from the two samples"
+            print(f"  networkx on {len(chart.graph):,} nodes, {label}: {ref:,.0f} s")
+        verdict = "meets" if ref / ours >= 20 else "MISSES"
+        print(f"  {len(chart.graph):,}-node chart: ours is {ref / ours:,.0f}x faster")
+        print(f"  ({label}; {verdict} the >= 20x target)")
+
+    print("\nOther layouts")
+    for name in ("circular", "grouped", "grid", "peacock", "hierarchical"):
+        timed(f"layout(chart, {name!r})", lambda name=name: layout(chart, name))
+    pinned = {n: xy for i, (n, xy) in enumerate(sorted(pos.items())) if i % 10}
+    timed("incremental, 90% pinned", lambda: layout(chart, "force", pinned=pinned))
+
+    print("\nAnalysis (igraph fast path against networkx, same numbers)")
+    fast, est = timed(
+        "betweenness k=256, igraph", lambda: betweenness(chart, k=256, engine="igraph")
+    )
+    slow, ref_est = timed(
+        "betweenness k=256, networkx", lambda: betweenness(chart, k=256, engine="networkx")
+    )
+    worst = max(abs(est[n] - ref_est[n]) for n in est)
+    print(f"  igraph {slow / fast:,.0f}x faster; largest difference {worst:.2e}")
+    timed("betweenness exact, igraph", lambda: betweenness(chart, engine="igraph"))
+    timed("closeness, igraph", lambda: closeness(chart, engine="igraph"))
+    timed("eigenvector, igraph", lambda: eigenvector(chart, engine="igraph"))
+    timed("communities (Louvain), igraph", lambda: communities(chart, engine="igraph"))
+    timed("communities (Louvain), networkx", lambda: communities(chart, engine="networkx"))
+
+    print("\nChart widget (filled in by the widget's benchmark)")
+    print("  TODO(widget): scene build of the 10k chart            target < 1.5 s")
+    print("  TODO(widget): full-view render into 1920x1080         target < 100 ms")
+    print("  TODO(widget): one pan step                            target < 16 ms")
+    print("  TODO(cli): `threadline chart` end to end (start to PNG) target < networkx")
+    print("             spring layout of a 1,000-node graph, measured in the same run")
+    print(f"\nPeak memory (RSS) of this process: {rss_mb():,.0f} MB (target for the 10k chart:"
+          " < 600 MB)")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
