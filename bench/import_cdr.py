@@ -63,6 +63,7 @@ def schema_floor_phase(path: Path) -> dict[str, float]:
     from analyst_app.store.migrations import _initial
 
     db = sqlite3.connect(path.with_suffix(".schema.sqlite"), isolation_level=None)
+    db.execute("PRAGMA cache_size = -262144")  # the store's own cache, for a fair floor
     db.execute("BEGIN")
     _initial(db)  # type: ignore[arg-type]
     db.execute("COMMIT")

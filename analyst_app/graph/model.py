@@ -135,11 +135,19 @@ class ChartGraph:
         """(source, target) of every directed edge, for layered layouts and arrowheads."""
         return sorted({(e.source, e.target) for e in self.edges if e.directed})
 
-    def edges_between(self, a: str, b: str) -> list[ChartEdge]:
-        return [e for e in self.edges if {e.source, e.target} == {a, b}]
-
     def edges_of(self, node: str) -> list[ChartEdge]:
-        return [e for e in self.edges if node in (e.source, e.target)]
+        """The drawn edges at a node (an index built on first use: the inspector's question)."""
+        if "edges_of" not in self.cache:
+            index: dict[str, list[ChartEdge]] = {}
+            for edge in self.edges:
+                index.setdefault(edge.source, []).append(edge)
+                index.setdefault(edge.target, []).append(edge)
+            self.cache["edges_of"] = index
+        found: list[ChartEdge] = self.cache["edges_of"].get(node, [])
+        return found
+
+    def edges_between(self, a: str, b: str) -> list[ChartEdge]:
+        return [e for e in self.edges_of(a) if {e.source, e.target} == {a, b}]
 
     def subgraph(self, ids: Iterable[str]) -> ChartGraph:
         """The chart restricted to `ids` (hide, show only the selection)."""
