@@ -21,7 +21,7 @@ import hashlib
 import math
 import random
 import statistics
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import networkx as nx
 
@@ -61,14 +61,25 @@ def force(g: GraphLike, *, seed: int = 0, pinned: Mapping[str, XY] | None = None
     if pinned:
         return incremental(g, pinned, seed=seed)
     graph = simple(g)
+    return per_component(
+        graph, lambda comp: _component(graph, comp, seed), lambda singles: _by_type(graph, singles)
+    )
+
+
+def per_component(
+    graph: nx.Graph,
+    place: Callable[[list[str]], Positions],
+    order_singles: Callable[[list[str]], list[str]],
+) -> Positions:
+    """Lay out each connected component with `place`, isolated nodes on a grid, then pack."""
     blocks, singles = [], []
     for comp in components(graph):
         if len(comp) == 1:
             singles.append(comp[0])
         else:
-            blocks.append(_component(graph, comp, seed))
+            blocks.append(place(comp))
     if singles:
-        blocks.append(grid_of(_by_type(graph, singles)))
+        blocks.append(grid_of(order_singles(singles)))
     return rounded(pack(blocks))
 
 

@@ -18,9 +18,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import networkx as nx
 
-from analyst_app.graph.analysis import communities, components
+from analyst_app.graph.analysis import communities
 from analyst_app.graph.fast import GraphLike, simple
-from analyst_app.graph.force_layout import force, incremental
+from analyst_app.graph.force_layout import force, incremental, per_component
 from analyst_app.graph.geometry import (
     SPACING,
     XY,
@@ -138,15 +138,11 @@ def peacock(g: GraphLike, *, seed: int = 0) -> Positions:
     away from its neighbours like a peacock's tail; the network stretches (at most
     MAX_SPREAD times) to make room for the tails."""
     graph = simple(g)
-    blocks, singles = [], []
-    for comp in components(graph):
-        if len(comp) == 1:
-            singles.append(comp[0])
-        else:
-            blocks.append(_fan_out(graph, comp, seed))
-    if singles:
-        blocks.append(grid_of(_by_type_and_degree(graph, singles)))
-    return rounded(pack(blocks))
+    return per_component(
+        graph,
+        lambda comp: _fan_out(graph, comp, seed),
+        lambda singles: _by_type_and_degree(graph, singles),
+    )
 
 
 # -- by name -----------------------------------------------------------------------------
