@@ -4,7 +4,7 @@ Figures printed (not a pass/fail test):
 - building the chart from an encrypted case (SQL -> ChartGraph);
 - our force layout against `networkx.spring_layout(G, iterations=50)` on the same graph
   (target: ours >= 20x faster). networkx's spring layout is O(n^2) per iteration and needs
-  numpy and scipy (not Threadline dependencies); on 10,000 nodes it takes minutes, so by
+  numpy and scipy (the `bench` extra, not Threadline dependencies); on 10,000 nodes it takes minutes, so by
   default both layouts are compared on a 1,000-node sample of the same graph, and the
   10,000-node figure is extrapolated from samples of 1,000 and 2,000 nodes by the growth
   measured between them (say `--full-reference` to measure it);
@@ -154,8 +154,7 @@ def main() -> None:
         import scipy  # noqa: F401
     except ImportError:
         print("  networkx.spring_layout needs numpy and scipy, which are not Threadline")
-        print("  dependencies: `pip install --target /tmp/benchdeps numpy scipy`, then run")
-        print("  with PYTHONPATH=/tmp/benchdeps to measure the reference.")
+        print("  dependencies: `.venv/bin/pip install -e '.[bench]'` installs them.")
     else:
         ref_small, _ = timed(
             f"networkx.spring_layout(iterations=50) on the {len(small):,}-node sample",
