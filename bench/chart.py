@@ -4,10 +4,10 @@ Figures printed (not a pass/fail test):
 - building the chart from an encrypted case (SQL -> ChartGraph);
 - our force layout against `networkx.spring_layout(G, iterations=50)` on the same graph
   (target: ours >= 20x faster). networkx's spring layout is O(n^2) per iteration and needs
-  numpy and scipy (the `bench` extra, not Threadline dependencies); on 10,000 nodes it takes minutes, so by
-  default both layouts are compared on a 1,000-node sample of the same graph, and the
-  10,000-node figure is extrapolated from samples of 1,000 and 2,000 nodes by the growth
-  measured between them (say `--full-reference` to measure it);
+  numpy and scipy (the `bench` extra, not Threadline dependencies); on 10,000 nodes it
+  takes minutes, so by default both layouts are compared on a 1,000-node sample of the
+  same graph, and the 10,000-node figure is extrapolated from samples of 1,000 and 2,000
+  nodes by the growth measured between them (say `--full-reference` to measure it);
 - betweenness with 256 sampled sources, igraph against networkx, and the other measures;
 - peak memory (RSS) of this process.
 The chart widget adds its scene build, render and pan figures where the TODOs are.
