@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from typing import Any
 
 from analyst_app.model import Entity, Event, Link, Record
 from analyst_app.records import RecordError, prepare, search_text
@@ -30,6 +31,19 @@ class Converted:
     links: list[tuple[Link, str]] = field(default_factory=list)
     events: list[tuple[Event, str]] = field(default_factory=list)
     ids: list[str] = field(default_factory=list)
+
+
+def _shared(draft: EntityDraft | LinkDraft | EventDraft) -> dict[str, Any]:
+    """The fields every draft hands to its record unchanged."""
+    return {
+        "type": draft.type,
+        "label": draft.label,
+        "properties": dict(draft.properties),
+        "status": draft.status,
+        "source_grade": draft.source_grade,
+        "info_grade": draft.info_grade,
+        "handling": draft.handling,
+    }
 
 
 class Converter:
@@ -55,16 +69,7 @@ class Converter:
 
     def _entity(self, draft: EntityDraft) -> Entity:
         typedef = self.schema.get(draft.type, "entity")
-        entity = Entity(
-            type=draft.type,
-            label=draft.label,
-            properties=dict(draft.properties),
-            role=draft.role,
-            status=draft.status,
-            source_grade=draft.source_grade,
-            info_grade=draft.info_grade,
-            handling=draft.handling,
-        )
+        entity = Entity(role=draft.role, **_shared(draft))
         if typedef is not None and not typedef.id_prefix:
             entity.id = stable_id(typedef.name, self.source_sha, draft.key)
         return entity
@@ -103,34 +108,22 @@ class Converter:
         for draft in row.drafts:
             if isinstance(draft, LinkDraft):
                 link = Link(
-                    type=draft.type,
-                    label=draft.label,
-                    properties=dict(draft.properties),
                     source_id=self._resolve(draft.source, local),
                     target_id=self._resolve(draft.target, local),
-                    status=draft.status,
-                    source_grade=draft.source_grade,
-                    info_grade=draft.info_grade,
-                    handling=draft.handling,
                     id=self._ordinal_id("link", draft.key),
+                    **_shared(draft),
                 )
                 out.links.append((link, self._prepare(link)))
                 out.ids.append(link.id or "")
             elif isinstance(draft, EventDraft):
                 event = Event(
-                    type=draft.type,
-                    label=draft.label,
                     start=draft.start,
                     end=draft.end,
-                    properties=dict(draft.properties),
                     participants=[
                         (role, self._resolve(key, local)) for role, key in draft.participants
                     ],
-                    status=draft.status,
-                    source_grade=draft.source_grade,
-                    info_grade=draft.info_grade,
-                    handling=draft.handling,
                     id=self._ordinal_id("event", draft.key),
+                    **_shared(draft),
                 )
                 out.events.append((event, self._prepare(event)))
                 out.ids.append(event.id or "")
