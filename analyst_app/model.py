@@ -8,7 +8,6 @@ of the case's grading scheme.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 STATUSES = ("confirmed", "unconfirmed", "suspected")
 ROLES = ("suspect", "victim", "witness", "associate", "unknown")
@@ -51,9 +50,3 @@ def values(value: PropertyValue | None) -> list[str]:
     if value is None:
         return []
     return [value] if isinstance(value, str) else list(value)
-
-
-def as_dict(record: Record) -> dict[str, Any]:
-    from dataclasses import asdict
-
-    return asdict(record)
