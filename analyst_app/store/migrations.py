@@ -199,8 +199,46 @@ def _split_statements(script: str) -> list[str]:
     return [s for s in statements if s]
 
 
+FINDINGS_AND_DECISIONS = """
+CREATE TABLE findings (
+    id TEXT PRIMARY KEY,
+    rule TEXT NOT NULL,
+    title TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    explanation TEXT NOT NULL,
+    entities TEXT NOT NULL,
+    evidence TEXT NOT NULL,
+    thresholds TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'open',
+    run_at TEXT NOT NULL
+);
+CREATE INDEX findings_rule ON findings(rule);
+CREATE TABLE finding_entities (
+    finding_id TEXT NOT NULL,
+    entity_id TEXT NOT NULL,
+    PRIMARY KEY (finding_id, entity_id)
+) WITHOUT ROWID;
+CREATE INDEX finding_entities_entity ON finding_entities(entity_id);
+CREATE TABLE resolution_decisions (
+    a_id TEXT NOT NULL,
+    b_id TEXT NOT NULL,
+    decision TEXT NOT NULL,
+    reasons TEXT NOT NULL DEFAULT '[]',
+    decided_by TEXT NOT NULL,
+    decided_at TEXT NOT NULL,
+    PRIMARY KEY (a_id, b_id)
+) WITHOUT ROWID;
+"""
+
+
+def _findings_and_decisions(conn: Connection) -> None:
+    for statement in _split_statements(FINDINGS_AND_DECISIONS):
+        conn.execute(statement)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial tables, full-text search and audit", _initial),
+    (2, "findings and resolution decisions", _findings_and_decisions),
 ]
 LATEST = MIGRATIONS[-1][0]
 
