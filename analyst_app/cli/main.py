@@ -13,7 +13,15 @@ import sys
 from collections.abc import Sequence
 
 from analyst_app import __version__
-from analyst_app.cli import case_commands, demo_command, import_command
+from analyst_app.cli import (
+    brief_command,
+    case_commands,
+    chart_command,
+    demo_command,
+    export_command,
+    flags_command,
+    import_command,
+)
 from analyst_app.records import RecordError
 from analyst_app.schema.loader import SchemaError
 from analyst_app.store.errors import CaseError
@@ -39,6 +47,10 @@ def build_parser() -> argparse.ArgumentParser:
     case_commands.register(verbs)
     import_command.register(verbs)
     demo_command.register(verbs)
+    flags_command.register(verbs)
+    chart_command.register(verbs)
+    brief_command.register(verbs)
+    export_command.register(verbs)
     return parser
 
 
