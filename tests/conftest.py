@@ -41,6 +41,32 @@ def case(case_path: Path) -> Iterator[Case]:
     opened.close()  # a no-op when the test closed it already
 
 
+@pytest.fixture(scope="session")
+def demo_case_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo case, built once per run through the real importers (passphrase "demo").
+
+    Shared by every test that asks for it: open it read-only, or use `demo_case_copy`
+    to change it. Its raw files and ground_truth.json are in `<file>-raw/`.
+    """
+    from analyst_app.demo.build import build_demo_case
+
+    path = tmp_path_factory.mktemp("demo-shared") / "operation-lantern.case"
+    build_demo_case(path)
+    return path
+
+
+@pytest.fixture
+def demo_case_copy(demo_case_file: Path, tmp_path: Path) -> Path:
+    """A private copy of the demo case that a test may change."""
+    copy = tmp_path / demo_case_file.name
+    shutil.copy2(demo_case_file, copy)
+    for suffix in ("-wal", "-shm"):
+        side = demo_case_file.with_name(demo_case_file.name + suffix)
+        if side.exists():
+            shutil.copy2(side, copy.with_name(copy.name + suffix))
+    return copy
+
+
 def run_cli(
     *args: str,
     passphrase: str | None = PASSPHRASE,
