@@ -10,7 +10,7 @@ import pytest
 from analyst_app.ingest import import_file
 from analyst_app.ingest.formats import choose_importer
 from analyst_app.store import Case
-from analyst_app.store.queries import stats
+from analyst_app.store.queries import search, stats
 from tests.conftest import SAMPLES
 
 NORMALIZED = """record_id,call_type,a_party,b_party,start_utc,duration_s,imei,imsi,cell_id
@@ -163,3 +163,31 @@ def test_a_spec_role_the_event_type_lacks_is_quarantined(case: Case, tmp_path: P
     summary = import_file(case, file, format_name="csv", spec=spec)
     assert summary.quarantined_rows == 1
     assert "has no role 'driver'" in summary.reasons[0]
+
+
+def test_a_later_file_enriches_a_phone_without_overwriting(case: Case, tmp_path: Path) -> None:
+    """Subscriber details arriving after the calls land on the same Phone entity."""
+    calls = tmp_path / "calls.csv"
+    calls.write_text(NORMALIZED)
+    import_file(case, calls)
+    first = tmp_path / "subscribers.csv"
+    first.write_text("msisdn,carrier\n+15550100001,Lantern Mobile\n")
+    spec = {
+        "entities": {
+            "p": {"type": "Phone", "properties": {"number": "{msisdn}", "carrier": "{carrier}"}}
+        }
+    }
+    summary = import_file(case, first, format_name="csv", spec=spec)
+    assert summary.enriched_entities == 1 and summary.added["entities"] == 0
+    second = tmp_path / "subscribers-later.csv"
+    second.write_text("msisdn,carrier\n+15550100001,Other Carrier\n")
+    assert import_file(case, second, format_name="csv", spec=spec).enriched_entities == 0
+    props = case.conn.execute(
+        "SELECT properties FROM entities WHERE id = 'phone:+15550100001'"
+    ).fetchone()[0]
+    assert json.loads(props)["carrier"] == "Lantern Mobile"
+    assert [hit.id for hit in search(case, "Lantern")] == ["phone:+15550100001"]
+    provenance = case.conn.execute(
+        "SELECT count(DISTINCT source_id) FROM provenance WHERE object_id = 'phone:+15550100001'"
+    ).fetchone()[0]
+    assert provenance == 3

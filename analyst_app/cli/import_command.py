@@ -98,6 +98,10 @@ def _describe(report: dict[str, Any]) -> str:
         f"{report['quarantined_rows']} quarantined; added {added['entities']} entities, "
         f"{added['links']} links, {added['events']} events."
     ]
+    if report.get("enriched_entities"):
+        lines.append(
+            f"  {report['enriched_entities']} entities already in the case gained properties."
+        )
     lines += [f"  quarantined {reason}" for reason in report["first_reasons"]]
     return "\n".join(lines)
 

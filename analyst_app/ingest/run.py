@@ -52,6 +52,8 @@ class ImportSummary:
     present_rows: int = 0
     quarantined_rows: int = 0
     added: dict[str, int] = field(default_factory=lambda: {"entities": 0, "links": 0, "events": 0})
+    # Entities already in the case that this file told us more about (new properties).
+    enriched_entities: int = 0
     reasons: list[str] = field(default_factory=list)
     source_id: int = 0
 
@@ -64,6 +66,7 @@ class ImportSummary:
             "present_rows": self.present_rows,
             "quarantined_rows": self.quarantined_rows,
             "added": self.added,
+            "enriched_entities": self.enriched_entities,
             "first_reasons": self.reasons,
         }
 
@@ -111,7 +114,10 @@ class _Importer:
                 self._quarantine(row, str(exc), bad)
         before = {t: max_rowid(conn, t) for t in ("entities", "links", "events")}
         added = self.summary.added
-        added["entities"] += insert_entities(conn, [e for _, c in done for e in c.entities], now)
+        entities = [e for _, c in done for e in c.entities]
+        new_entities, enriched = insert_entities(conn, entities, now)
+        added["entities"] += new_entities
+        self.summary.enriched_entities += enriched
         added["links"] += insert_links(conn, [lk for _, c in done for lk in c.links], now)
         added["events"] += insert_events(conn, [ev for _, c in done for ev in c.events], now)
         insert_provenance(

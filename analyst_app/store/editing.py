@@ -46,7 +46,7 @@ def write_prepared(
 ) -> int:
     """Insert already prepared records inside the caller's transaction; return rows added."""
     return (
-        writer.insert_entities(case.conn, ents, now)
+        writer.insert_entities(case.conn, ents, now)[0]
         + writer.insert_links(case.conn, links, now)
         + writer.insert_events(case.conn, events, now)
     )

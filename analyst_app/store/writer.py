@@ -1,4 +1,4 @@
-"""Batched inserts of prepared records. Idempotent: a record whose id exists is left alone.
+"""Batched inserts of prepared records. Idempotent: a record whose id exists is not duplicated.
 
 Speed matters here (a million rows per import): rows go in through `executemany` and
 full-text indexing happens in SQLite triggers, so Python touches each row once.
@@ -61,14 +61,40 @@ def _index_since(conn: Connection, table: str, rowid: int) -> int:
     return added
 
 
-def insert_entities(conn: Connection, rows: Sequence[tuple[Entity, str]], now: str) -> int:
-    """Insert (entity, search_text) pairs; return how many were new."""
+# An entity already in the case (the same phone, e-mail or account read from another file)
+# gains the properties it did not have; values it already holds win, so an import never
+# overwrites what the analyst or an earlier file said. Its search text grows to match.
+# A row just inserted patches to itself and is left alone.
+_ENRICH = """
+UPDATE entities SET
+    properties = json_patch(:props, properties),
+    search_text = CASE WHEN instr(search_text, :text) > 0
+        THEN search_text ELSE trim(search_text || ' ' || :text) END,
+    updated_at = :now
+WHERE id = :id AND json_patch(:props, properties) != properties
+"""
+
+
+def insert_entities(
+    conn: Connection, rows: Sequence[tuple[Entity, str]], now: str
+) -> tuple[int, int]:
+    """Insert (entity, search_text) pairs; return (how many were new, how many enriched)."""
     before = max_rowid(conn, "entities")
     conn.executemany(
         f"INSERT OR IGNORE INTO entities (id, type, role, {_COMMON}) VALUES (?, ?, ?, {_COMMON_Q})",
         ((e.id, e.type, e.role, *_common(e, text, now)) for e, text in rows),
     )
-    return _index_since(conn, "entities", before)
+    added = _index_since(conn, "entities", before)
+    # rowcount sums sqlite3_changes() over the rows, which leaves out the FTS triggers' rows.
+    enriched = conn.executemany(
+        _ENRICH,
+        (
+            {"props": _JSON.encode(e.properties), "text": text, "now": now, "id": e.id}
+            for e, text in rows
+            if e.properties
+        ),
+    ).rowcount
+    return added, max(enriched, 0)
 
 
 def insert_links(conn: Connection, rows: Sequence[tuple[Link, str]], now: str) -> int:
