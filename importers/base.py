@@ -28,6 +28,9 @@ class EntityDraft:
     source_grade: str | None = None
     info_grade: str | None = None
     handling: str | None = None
+    # True when the row stands without this entity (a call to an unreadable short code is
+    # still a call): ingest keeps the rest of the row and quarantines a note about it.
+    optional: bool = False
 
 
 @dataclass(slots=True)

@@ -92,7 +92,14 @@ class SpecApplier:
             key, props, label, role = made
             keys[rule.name] = key
             drafts.append(
-                EntityDraft(type=rule.type, key=key, properties=dict(props), label=label, role=role)
+                EntityDraft(
+                    type=rule.type,
+                    key=key,
+                    properties=dict(props),
+                    label=label,
+                    role=role,
+                    optional=not rule.required,
+                )
             )
         return drafts, keys
 

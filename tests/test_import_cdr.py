@@ -191,3 +191,23 @@ def test_a_later_file_enriches_a_phone_without_overwriting(case: Case, tmp_path:
         "SELECT count(DISTINCT source_id) FROM provenance WHERE object_id = 'phone:+15550100001'"
     ).fetchone()[0]
     assert provenance == 3
+
+
+def test_an_unreadable_party_leaves_the_call_and_a_quarantined_note(
+    case: Case, tmp_path: Path
+) -> None:
+    """A call to a short code is still the caller's call: keep it, say what was left out."""
+    file = tmp_path / "calls.csv"
+    file.write_text(
+        NORMALIZED.splitlines()[0] + "\n"
+        "r1,MO,+15550100001,611,2024-03-01T02:10:00Z,65,,,\n"
+        "r2,MO,+15550100001,+15550100002,2024-03-01T03:10:00Z,65,,,\n"
+    )
+    summary = import_file(case, file)
+    assert (summary.imported_rows, summary.partial_rows, summary.quarantined_rows) == (2, 1, 0)
+    assert ("Call", "caller", "phone:+15550100001") in _events(case)
+    assert stats(case)["entities"] == {"Phone": 2}
+    notes = case.conn.execute("SELECT locator, reason, raw FROM quarantine").fetchall()
+    assert len(notes) == 1 and "611" in notes[0][2] and "kept without this Phone" in notes[0][1]
+    again = import_file(case, file)
+    assert again.added == {"entities": 0, "links": 0, "events": 0}

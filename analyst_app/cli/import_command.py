@@ -102,6 +102,11 @@ def _describe(report: dict[str, Any]) -> str:
         lines.append(
             f"  {report['enriched_entities']} entities already in the case gained properties."
         )
+    if report.get("partial_rows"):
+        lines.append(
+            f"  {report['partial_rows']} rows imported without a part that could not be read"
+            " (kept in quarantine with the reason)."
+        )
     lines += [f"  quarantined {reason}" for reason in report["first_reasons"]]
     return "\n".join(lines)
 

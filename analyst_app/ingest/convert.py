@@ -31,6 +31,8 @@ class Converted:
     links: list[tuple[Link, str]] = field(default_factory=list)
     events: list[tuple[Event, str]] = field(default_factory=list)
     ids: list[str] = field(default_factory=list)
+    # Optional entities the row named but that could not be read: one reason each.
+    dropped: list[str] = field(default_factory=list)
 
 
 def _shared(draft: EntityDraft | LinkDraft | EventDraft) -> dict[str, Any]:
@@ -91,8 +93,10 @@ class Converter:
         return found
 
     def row(self, row: Row) -> Converted:
-        """Check every draft of the row; any failure raises RecordError and keeps nothing."""
+        """Check every draft of the row; a failure raises RecordError and keeps nothing,
+        except for an optional entity, which is left out with everything that needs it."""
         out, local = Converted(), dict[str, str]()
+        dropped: set[str] = set()
         for draft in row.drafts:
             if isinstance(draft, EntityDraft):
                 known = self.key_ids.get(draft.key) or local.get(draft.key)
@@ -100,13 +104,22 @@ class Converter:
                     out.ids.append(known)
                     continue
                 entity = self._entity(draft)
-                text = self._prepare(entity)
+                try:
+                    text = self._prepare(entity)
+                except RecordError as exc:
+                    if not draft.optional:
+                        raise
+                    dropped.add(draft.key)
+                    out.dropped.append(f"kept without this {draft.type}: {exc}")
+                    continue
                 assert entity.id is not None
                 local[draft.key] = entity.id
                 out.entities.append((entity, text))
                 out.ids.append(entity.id)
         for draft in row.drafts:
             if isinstance(draft, LinkDraft):
+                if dropped.intersection((draft.source, draft.target)):
+                    continue
                 link = Link(
                     source_id=self._resolve(draft.source, local),
                     target_id=self._resolve(draft.target, local),
@@ -120,7 +133,9 @@ class Converter:
                     start=draft.start,
                     end=draft.end,
                     participants=[
-                        (role, self._resolve(key, local)) for role, key in draft.participants
+                        (role, self._resolve(key, local))
+                        for role, key in draft.participants
+                        if key not in dropped
                     ],
                     id=self._ordinal_id("event", draft.key),
                     **_shared(draft),

@@ -54,6 +54,8 @@ class ImportSummary:
     added: dict[str, int] = field(default_factory=lambda: {"entities": 0, "links": 0, "events": 0})
     # Entities already in the case that this file told us more about (new properties).
     enriched_entities: int = 0
+    # Rows imported without a part they named that could not be read (kept in quarantine).
+    partial_rows: int = 0
     reasons: list[str] = field(default_factory=list)
     source_id: int = 0
 
@@ -67,6 +69,7 @@ class ImportSummary:
             "quarantined_rows": self.quarantined_rows,
             "added": self.added,
             "enriched_entities": self.enriched_entities,
+            "partial_rows": self.partial_rows,
             "first_reasons": self.reasons,
         }
 
@@ -109,9 +112,15 @@ class _Importer:
                 self._quarantine(row, row.problem, bad)
                 continue
             try:
-                done.append((row, self.converter.row(row)))
+                converted = self.converter.row(row)
             except RecordError as exc:
                 self._quarantine(row, str(exc), bad)
+                continue
+            done.append((row, converted))
+            if converted.dropped:
+                # The row is imported; what it could not say is kept beside it, counted.
+                self.summary.partial_rows += 1
+                bad.extend((self.source_id, row.locator, why, row.raw) for why in converted.dropped)
         before = {t: max_rowid(conn, t) for t in ("entities", "links", "events")}
         added = self.summary.added
         entities = [e for _, c in done for e in c.entities]
