@@ -1,0 +1,266 @@
+"""What every rule needs: the case, its thresholds and time zone, and evidence lookups.
+
+Transactions are read once into an in-memory temporary table (`temp.fx_txn`, columns
+already pulled out of the JSON properties, times already in the case's zone), so each
+money rule is one aggregate query over it. `temp_store=MEMORY` keeps it off the disk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from analyst_app.findings.model import Evidence, Finding
+from analyst_app.findings.thresholds import Thresholds
+from analyst_app.findings.victims import potential_victims
+
+if TYPE_CHECKING:
+    from analyst_app.store.case import Case
+
+CHUNK = 500
+# A link such as "holder uses phone" is recorded by every bank row that repeats it; the
+# first few places cite it well enough, and a finding stays readable in the brief.
+PLACES_PER_OBJECT = 3
+
+TXN_TABLE = """
+CREATE TEMP TABLE fx_txn AS
+SELECT e.id AS id, a.entity_id AS account, e.start_utc AS ts,
+       strftime('%Y-%m-%d %H:%M', e.start_utc, {offset} || ' minutes') AS local,
+       CAST(strftime('%s', e.start_utc) AS INTEGER) AS epoch,
+       CAST(json_extract(e.properties, '$.amount') AS REAL) AS amount,
+       coalesce(json_extract(e.properties, '$.currency'), '') AS currency,
+       coalesce(json_extract(e.properties, '$.direction'), '') AS direction,
+       coalesce(json_extract(e.properties, '$.channel'), '') AS channel,
+       coalesce(json_extract(e.properties, '$.mcc'), '') AS mcc,
+       coalesce(json_extract(e.properties, '$.merchant_name'), '') AS merchant,
+       coalesce(json_extract(e.properties, '$.merchant_city'), '') AS city,
+       coalesce(json_extract(e.properties, '$.location'), '') AS location,
+       coalesce(json_extract(e.properties, '$.depositor'), '') AS depositor,
+       coalesce(json_extract(e.properties, '$.counterparty_name'), '') AS cp_name,
+       coalesce(json_extract(e.properties, '$.counterparty_country'), '') AS cp_country,
+       coalesce(json_extract(e.properties, '$.memo'), '') AS memo,
+       (SELECT x.entity_id FROM event_entities x WHERE x.event_id = e.id
+          AND x.role = 'merchant') AS merchant_id,
+       (SELECT x.entity_id FROM event_entities x WHERE x.event_id = e.id
+          AND x.role = 'counterparty') AS cp_id,
+       (SELECT x.entity_id FROM event_entities x WHERE x.event_id = e.id
+          AND x.role = 'depositor') AS depositor_id
+FROM events e JOIN event_entities a ON a.event_id = e.id AND a.role = 'account'
+WHERE e.type = 'Transaction' AND e.start_utc IS NOT NULL
+"""
+
+
+@dataclass
+class RuleContext:
+    case: Case
+    thresholds: Thresholds
+    run_at: str
+    timings: dict[str, float] = field(default_factory=dict)
+    cache: dict[str, Any] = field(default_factory=dict)  # shared between rules of one run
+    cleanups: list[str] = field(default_factory=list)  # SQL to drop temporary tables
+    _local_cache: dict[str, datetime] = field(default_factory=dict)
+    _txn_ready: bool = False
+
+    @cached_property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(str(self.case.settings.get("time_zone") or "UTC"))
+
+    @cached_property
+    def victims(self) -> frozenset[str]:
+        return potential_victims(self.case)
+
+    def q(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        return self.case.conn.execute(sql, params)
+
+    # -- time ------------------------------------------------------------------------
+    def local(self, utc: str | None) -> str:
+        """'YYYY-MM-DD HH:MM' in the case's zone (the zone's offset cached per UTC hour)."""
+        if not utc or len(utc) < 16:
+            return ""
+        base = self._local_cache.get(utc[:13])
+        if base is None:
+            moment = datetime.fromisoformat(utc[:13] + ":00:00+00:00").astimezone(self.tz)
+            base = moment.replace(tzinfo=None)
+            self._local_cache[utc[:13]] = base
+        return (base + timedelta(minutes=int(utc[14:16]))).strftime("%Y-%m-%d %H:%M")
+
+    def offset_sql(self, column: str, table: str = "events") -> str:
+        """SQL for the case zone's UTC offset in minutes at `column`: a CASE over the zone's
+        changes in the case's time span (one Python call per hour of the span, not per row)."""
+        first, last = self.q(f"SELECT min({column}), max({column}) FROM {table}").fetchone()
+        if not first:
+            return "0"
+        start = datetime.fromisoformat(first[:13] + ":00:00+00:00")
+        end = datetime.fromisoformat(last[:13] + ":00:00+00:00")
+
+        def minutes(moment: datetime) -> int:
+            delta = moment.astimezone(self.tz).utcoffset()
+            return int(delta.total_seconds() // 60) if delta else 0
+
+        current, changes, moment = minutes(start), [], start
+        while moment <= end:
+            now = minutes(moment)
+            if now != current:
+                changes.append((moment.strftime("%Y-%m-%dT%H"), current))
+                current = now
+            moment += timedelta(hours=1)
+        if not changes:
+            return str(current)
+        whens = " ".join(f"WHEN {column} < '{at}' THEN {m}" for at, m in changes)
+        return f"(CASE {whens} ELSE {current} END)"
+
+    def txn(self) -> None:
+        """Make `temp.fx_txn` once per run."""
+        if self._txn_ready:
+            return
+        conn = self.case.conn
+        conn.execute("DROP TABLE IF EXISTS temp.fx_txn")
+        conn.execute(TXN_TABLE.replace("{offset}", self.offset_sql("start_utc")))
+        conn.execute("CREATE INDEX temp.fx_txn_account ON fx_txn(account, ts)")
+        self._txn_ready = True
+
+    def close(self) -> None:
+        """Drop this run's temporary tables (they live in memory until then)."""
+        if self._txn_ready:
+            self.case.conn.execute("DROP TABLE IF EXISTS temp.fx_txn")
+            self._txn_ready = False
+        while self.cleanups:
+            self.case.conn.execute(self.cleanups.pop())
+
+    # -- evidence --------------------------------------------------------------------
+    def evidence(self, rows: Iterable[tuple[str, str]]) -> tuple[Evidence, ...]:
+        """Evidence for (object id, one-line text) pairs: one item per place it came from."""
+        items = list(dict.fromkeys(rows))
+        where: dict[str, list[tuple[int | None, str, str, str]]] = {}
+        ids = list(dict.fromkeys(i for i, _ in items))
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            for oid, sid, name, sha, loc in self.q(
+                "SELECT p.object_id, s.id, s.file_name, s.sha256, p.locator FROM provenance p"
+                f" JOIN sources s ON s.id = p.source_id WHERE p.object_id IN"
+                f" ({', '.join('?' * len(chunk))}) ORDER BY s.id, p.locator",
+                chunk,
+            ):
+                where.setdefault(oid, []).append((sid, name, sha, loc))
+        out: list[Evidence] = []
+        for oid, text in items:
+            places = where.get(oid, [])[:PLACES_PER_OBJECT] or [(None, "", "", "")]
+            for sid, name, sha, loc in places:
+                out.append(Evidence(oid, sid, name, sha, loc, text))
+        return tuple(out)
+
+    def holders(self, accounts: Iterable[str]) -> dict[str, list[str]]:
+        """Who owns each account (`owns` links), in one query per chunk."""
+        wanted = list(dict.fromkeys(accounts))
+        out: dict[str, list[str]] = {}
+        for start in range(0, len(wanted), CHUNK):
+            chunk = wanted[start : start + CHUNK]
+            for source, target in self.q(
+                "SELECT source_id, target_id FROM links WHERE type = 'owns' AND target_id IN"
+                f" ({', '.join('?' * len(chunk))}) ORDER BY source_id",
+                chunk,
+            ):
+                out.setdefault(target, []).append(source)
+        return out
+
+    def labels(self, ids: Iterable[str]) -> dict[str, str]:
+        wanted = list(dict.fromkeys(ids))
+        out: dict[str, str] = {}
+        for start in range(0, len(wanted), CHUNK):
+            chunk = wanted[start : start + CHUNK]
+            for eid, label in self.q(
+                f"SELECT id, label FROM entities WHERE id IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            ):
+                out[eid] = label
+        return out
+
+    def finding(
+        self,
+        rule: str,
+        title: str,
+        severity: str,
+        explanation: str,
+        entities: Iterable[str | None],
+        evidence: tuple[Evidence, ...],
+        *,
+        financial: bool = False,
+    ) -> Finding:
+        """A Finding with this run's thresholds; victims listed after subjects, as counterparts."""
+        ents = [e for e in dict.fromkeys(entities) if e]
+        counterparts = frozenset(e for e in ents if e in self.victims)
+        if financial:
+            ents = [e for e in ents if e not in counterparts] + sorted(counterparts)
+            if counterparts and all(e in counterparts for e in ents):
+                # FIN-2020-A008: never a victim as the subject. The activity is still shown,
+                # as a question about who controls the account.
+                title = f"On a potential victim's account: {title[0].lower()}{title[1:]}"
+                explanation = (
+                    "The account belongs to a potential victim, who is not the subject of this "
+                    "finding; the question is who controls the account. " + explanation
+                )
+        return Finding(
+            rule=rule,
+            title=title,
+            severity=severity,
+            explanation=explanation,
+            entities=tuple(ents),
+            evidence=evidence,
+            thresholds=dict(self.thresholds.get(rule, {})),
+            run_at=self.run_at,
+            counterparts=counterparts,
+        )
+
+
+def money(amount: float | None) -> str:
+    return f"{amount or 0:,.2f}"
+
+
+def ending(account_id: str | None) -> str:
+    """'account ending 1234': court filings show only the last four digits (Rule 49.1)."""
+    number = (account_id or "").removeprefix("account:")
+    return f"account ending {number[-4:]}" if number else "an unknown account"
+
+
+CHANNEL_NAMES = {"ach": "ACH", "atm": "ATM", "p2p": "P2P"}
+
+
+def txn_text(
+    local: str, amount: float, currency: str, direction: str, channel: str, account: str,
+    extra: str = "",
+) -> str:  # fmt: skip
+    """'2024-03-02 02:14 cash deposit 9,500.00 USD into account ending 1234 (...)'."""
+    channel = CHANNEL_NAMES.get(channel, channel)
+    if direction == "credit":
+        what = "cash deposit" if channel == "cash" else f"{channel or 'credit'} credit".strip()
+        where = f"into {ending(account)}"
+    else:
+        what = "cash withdrawal" if channel in ("cash", "ATM") else f"{channel or ''} debit".strip()
+        where = f"from {ending(account)}"
+    tail = f" ({extra})" if extra else ""
+    return f"{local} {what} {money(amount)} {currency} {where}{tail}"
+
+
+def in_list(column: str, values: Sequence[str]) -> str:
+    """`column IN ('a', 'b')` for threshold lists (quoted here: they are the analyst's YAML)."""
+    quoted = ", ".join("'" + str(v).replace("'", "''") + "'" for v in values)
+    return f"{column} IN ({quoted})" if values else "0"
+
+
+def windows(epochs: Sequence[int], span: int) -> tuple[int, int]:
+    """The [i, j) slice of sorted `epochs` holding the most items within `span` seconds."""
+    best, best_i, best_j, i = 0, 0, 0, 0
+    for j in range(len(epochs)):
+        while epochs[j] - epochs[i] > span:
+            i += 1
+        if j + 1 - i > best:
+            best, best_i, best_j = j + 1 - i, i, j + 1
+    return best_i, best_j
+
+
+def now_utc() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
