@@ -51,6 +51,29 @@ def ensure_environment() -> Path:
     return python
 
 
+# The followthemoney package checks our FtM export, but it pins networkx<3.5, which the
+# app's own environment cannot take; so it lives in a small environment of its own.
+FTM_CHECKER = VENV / "checkers" / "followthemoney"
+FTM_VERSION = "followthemoney==3.8.2"
+
+
+def ensure_ftm_checker() -> Path | None:
+    """A separate venv with followthemoney, for tests/test_export.py; None if it can't be made."""
+    scripts = "Scripts" if os.name == "nt" else "bin"
+    python = FTM_CHECKER / scripts / ("python.exe" if os.name == "nt" else "python")
+    stamp = FTM_CHECKER / ".installed"
+    if stamp.exists() and stamp.read_text().strip() == FTM_VERSION:
+        return python
+    print(f"Installing {FTM_VERSION} into {FTM_CHECKER} to check exports ...", flush=True)
+    venv.EnvBuilder(with_pip=True, clear=True).create(FTM_CHECKER)
+    pip = [str(python), "-m", "pip", "--disable-pip-version-check", "-q", "install"]
+    if subprocess.run([*pip, FTM_VERSION]).returncode != 0:
+        print("Could not install followthemoney; its export check will be skipped.", flush=True)
+        return None
+    stamp.write_text(FTM_VERSION)
+    return python
+
+
 def _run(argv: list[str], env: dict[str, str] | None = None) -> int:
     return subprocess.run(argv, cwd=ROOT, env=env).returncode
 
@@ -63,6 +86,9 @@ def main(args: list[str]) -> int:
         return _run([str(bindir / "threadline"), "--demo", *args[1:]])
     if verb == "test":
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+        checker = ensure_ftm_checker()
+        if checker is not None:
+            env["THREADLINE_FTM_PYTHON"] = str(checker)
         return _run([str(python), "-m", "pytest", *args[1:]], env=env)
     if verb == "check":
         status = 0
