@@ -31,12 +31,29 @@ def demo(demo_case_file: Path) -> Iterator[Case]:
 
 
 def _timeline(qtbot: QtBot, case: Case | None, selection: SelectionModel | None) -> TimelineWidget:
+    """The widget shown, its first lanes loaded (they are read on the thread pool)."""
     widget = TimelineWidget(case, selection)
     qtbot.addWidget(widget)
     widget.resize(1300, 620)
-    widget.show()
-    qtbot.waitExposed(widget)
+    if case is None:
+        widget.show()
+        qtbot.waitExposed(widget)
+        return widget
+    with qtbot.waitSignal(widget.loaded, timeout=20_000):
+        widget.show()
+        qtbot.waitExposed(widget)
+    assert not widget.loading() and not widget.panel.isVisible()
     return widget
+
+
+def _heat(qtbot: QtBot, case: Case, selection: SelectionModel) -> HeatMapWidget:
+    heat = HeatMapWidget(case, selection)
+    qtbot.addWidget(heat)
+    with qtbot.waitSignal(heat.loaded, timeout=20_000):
+        heat.resize(900, 330)
+        heat.show()
+        qtbot.waitExposed(heat)
+    return heat
 
 
 def _viewport_point(widget: TimelineWidget, t: float, lane: int) -> QPoint:
@@ -54,7 +71,8 @@ def test_lanes_are_the_most_active_entities_until_something_is_selected(
     assert "most active" in widget.header.text()
 
     phone, account = "phone:+13125550123", "account:770031369050"
-    selection.set({phone, account}, origin="chart")
+    with qtbot.waitSignal(widget.loaded):
+        selection.set({phone, account}, origin="chart")
     assert set(widget.lanes()) == {phone, account}
     assert "2 selected entities" in widget.header.text()
     expected = demo.conn.execute(
@@ -66,7 +84,8 @@ def test_lanes_are_the_most_active_entities_until_something_is_selected(
 
     selection.set({phone}, origin=widget)  # our own change never reshapes the lanes
     assert set(widget.lanes()) == {phone, account}
-    selection.clear(origin="chart")
+    with qtbot.waitSignal(widget.loaded):
+        selection.clear(origin="chart")
     assert list(widget.lanes()) == busiest
 
 
@@ -195,11 +214,7 @@ def test_timeline_and_heat_map_render_to_png(qtbot: QtBot, demo: Case, tmp_path:
         for r, g, b in colours
     )
 
-    heat = HeatMapWidget(demo, selection)
-    qtbot.addWidget(heat)
-    heat.resize(900, 330)
-    heat.show()
-    qtbot.waitExposed(heat)
+    heat = _heat(qtbot, demo, selection)
     heat_path = tmp_path / "heatmap.png"
     assert heat.grab().save(str(heat_path))
     share, colours = _ink(QImage(str(heat_path)))
@@ -210,14 +225,15 @@ def test_heat_map_widget_follows_the_selection_and_a_brushed_range(
     qtbot: QtBot, demo: Case
 ) -> None:
     selection = SelectionModel()
-    heat = HeatMapWidget(demo, selection)
-    qtbot.addWidget(heat)
+    heat = _heat(qtbot, demo, selection)
     assert heat.heat is not None and heat.heat.total == tl.heatmap(demo).total
     merchant = "organization:467c51d4b4fadb4500134920"
-    selection.set({merchant}, origin="chart")
+    with qtbot.waitSignal(heat.loaded):
+        selection.set({merchant}, origin="chart")
     assert heat.heat == tl.heatmap(demo, [merchant])
     assert heat.scope == "Fresh Market (fictional)"
-    heat.set_time_window("2024-03-01T06:00:00Z", "2024-04-01T05:00:00Z")
+    with qtbot.waitSignal(heat.loaded):
+        heat.set_time_window("2024-03-01T06:00:00Z", "2024-04-01T05:00:00Z")
     march = tl.heatmap(
         demo, [merchant], start_utc="2024-03-01T06:00:00Z", end_utc="2024-04-01T05:00:00Z"
     )

@@ -7,6 +7,9 @@
     gaps(case, id) / bursts(case, id)      # silences and dense runs of one entity
     lane_events(case, [a, b])              # numpy arrays the timeline widget draws
 
+`lane_events` and `heatmap` take `progress(fraction)` and `cancelled()` callbacks (raising
+LoadCancelled) and read in chunks, for the widgets' worker threads.
+
 Stored times are UTC; every figure here is in the case's time zone (the `time_zone`
 setting), with daylight-saving changes handled by zoneinfo. Events with no time are never
 dropped silently: `HeatMap.untimed` and `LaneEvents.untimed` count them.
@@ -32,6 +35,7 @@ from analyst_app.timeline.clock import (
 from analyst_app.timeline.heatmap import WEEKDAYS, HeatMap, heatmap
 from analyst_app.timeline.lanes import KINDS, EventSummary, LaneEvents, describe_event, lane_events
 from analyst_app.timeline.queries import CONTEXT_TYPES
+from analyst_app.timeline.work import Cancelled, LoadCancelled, Progress
 
 __all__ = [
     "CONTEXT_TYPES",
@@ -39,11 +43,14 @@ __all__ = [
     "UNITS",
     "WEEKDAYS",
     "Burst",
+    "Cancelled",
     "EventSummary",
     "Gap",
     "HeatMap",
     "LaneEvents",
     "LaneHistogram",
+    "LoadCancelled",
+    "Progress",
     "TimelineError",
     "activity",
     "bursts",

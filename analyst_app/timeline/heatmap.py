@@ -20,13 +20,17 @@ from analyst_app.timeline import queries
 from analyst_app.timeline.clock import (
     case_business_hours,
     case_zone,
+    epoch_to_utc,
     in_business_hours,
     normalize_utc,
+    utc_to_epoch,
 )
+from analyst_app.timeline.work import Cancelled, Progress, check, report
 
 if TYPE_CHECKING:
     from analyst_app.store.case import Case
 
+CHUNKS = 16  # stretches of time counted one query each (see _chunked_counts)
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
@@ -80,24 +84,64 @@ def _fold(pairs: list[tuple[str, int]], zone: tzinfo) -> tuple[list[list[int]], 
     return grid, fractional
 
 
+def _chunked_counts(
+    case: Case,
+    width: int,
+    ids: frozenset[str] | None,
+    start: str | None,
+    end: str | None,
+    progress: Progress | None,
+    cancelled: Cancelled | None,
+) -> list[tuple[str, int]]:
+    """counts_by_prefix over CHUNKS stretches of the events' span, so no single SQLite step
+    holds the shared connection for long and a cancel is seen between stretches. Keys
+    repeated across two stretches are simply added up again by `_fold`."""
+    check(cancelled)
+    bounds = queries.span(case, ids)
+    if bounds is None:
+        return []
+    lo = max(utc_to_epoch(bounds[0]), utc_to_epoch(start)) if start else utc_to_epoch(bounds[0])
+    hi = min(utc_to_epoch(bounds[1]), utc_to_epoch(end)) if end else utc_to_epoch(bounds[1])
+    chunks = CHUNKS if hi - lo > CHUNKS * 3600 else 1
+    edges: list[str | None] = [start]
+    edges += [epoch_to_utc(int(lo + (hi - lo) * i / chunks)) for i in range(1, chunks)]
+    edges.append(end)
+    pairs: list[tuple[str, int]] = []
+    for i in range(chunks):
+        check(cancelled)
+        pairs += queries.counts_by_prefix(case, width, ids, edges[i], edges[i + 1])
+        report(progress, (i + 1) / (chunks + 1))
+    return pairs
+
+
 def heatmap(
     case: Case,
     entity_ids: Collection[str] | None = None,
     *,
     start_utc: str | None = None,
     end_utc: str | None = None,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
 ) -> HeatMap:
-    """Counts of events (of these entities, else all) by local weekday and hour of day."""
+    """Counts of events (of these entities, else all) by local weekday and hour of day.
+
+    `progress(fraction)` and `cancelled()` (raising LoadCancelled) serve a worker thread.
+    """
     zone = case_zone(case)
     start, end = normalize_utc(start_utc), normalize_utc(end_utc)
     ids = None if entity_ids is None else frozenset(entity_ids)
-    grid, fractional = _fold(queries.counts_by_prefix(case, 13, ids, start, end), zone)
+    pairs = _chunked_counts(case, 13, ids, start, end, progress, cancelled)
+    grid, fractional = _fold(pairs, zone)
     if fractional:  # the zone is offset by part of an hour: fold by UTC minute instead
-        grid, _ = _fold(queries.counts_by_prefix(case, 16, ids, start, end), zone)
-    return HeatMap(
+        pairs = _chunked_counts(case, 16, ids, start, end, progress, cancelled)
+        grid, _ = _fold(pairs, zone)
+    check(cancelled)
+    heat = HeatMap(
         counts=tuple(tuple(day) for day in grid),
         business_hours=case_business_hours(case),
         time_zone=str(case.settings.get("time_zone") or "UTC"),
         total=sum(map(sum, grid)),
         untimed=queries.untimed_count(case, ids),
     )
+    report(progress, 1.0)
+    return heat

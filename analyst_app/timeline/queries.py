@@ -15,12 +15,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from analyst_app.timeline.work import Cancelled, check
+
 if TYPE_CHECKING:
     from analyst_app.store.case import Case
 
 # Types that give context to a phone (its handset, the cell it used) rather than an actor
 # to follow; they take part in most calls and would crowd people out of "most active".
 CONTEXT_TYPES = ("CellSite", "Device")
+FETCH_BATCH = 20_000  # rows between two looks at the cancel flag (a few ms of work)
 
 
 def _ids_json(ids: Collection[str]) -> str:
@@ -189,7 +192,10 @@ def entity_times(case: Case, entity_id: str) -> np.ndarray:
 
 
 def lane_columns(
-    case: Case, entity_ids: Sequence[str], kinds: Sequence[str]
+    case: Case,
+    entity_ids: Sequence[str],
+    kinds: Sequence[str],
+    cancelled: Cancelled | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Each lane's timed events as columns: lane index, rowid, epoch seconds, kind index
     (position of the type in `kinds`, else len(kinds) - 1), amount (NaN without one).
@@ -197,6 +203,7 @@ def lane_columns(
     Unsorted and possibly with a (lane, event) twice when an entity has two roles in one
     event; the caller sorts and drops those with numpy, which beats ORDER BY / DISTINCT
     in SQLite by seconds at a million rows. Only transactions pay for json_extract.
+    Rows are fetched in batches so `cancelled()` is asked every FETCH_BATCH rows.
     """
     kind_case = " ".join(f"WHEN ? THEN {i}" for i in range(len(kinds)))
     sql = f"""
@@ -209,7 +216,25 @@ def lane_columns(
         JOIN events e ON e.id = ee.event_id
         WHERE e.start_utc IS NOT NULL
     """
-    rows = case.conn.execute(sql, [json.dumps(list(entity_ids)), *kinds]).fetchall()
+    cursor = case.conn.execute(sql, [json.dumps(list(entity_ids)), *kinds])
+    parts: list[tuple[np.ndarray, ...]] = []
+    try:
+        while batch := cursor.fetchmany(FETCH_BATCH):
+            parts.append(_columns(batch))
+            del batch  # freed now: see _columns
+            check(cancelled)
+    finally:
+        cursor.close()
+    if not parts:
+        parts.append(_columns([]))
+    lane, rowid, t, kind, amount = (np.concatenate(col) for col in zip(*parts, strict=True))
+    return lane, rowid, t, kind, amount
+
+
+def _columns(rows: list[Any]) -> tuple[np.ndarray, ...]:
+    """One batch of rows as numpy columns. Converting batch by batch keeps the row tuples
+    short-lived: kept until the end, a million of them set off full garbage collections
+    that each held the GIL (and so froze the GUI thread) for ~150 ms."""
     if not rows:
         empty = np.zeros(0)
         return empty.astype(np.int32), empty.astype(np.int64), empty, empty.astype(np.int8), empty
@@ -221,6 +246,16 @@ def lane_columns(
         np.array(kind, np.int8),
         np.abs(np.array(amount, np.float64)),  # None -> NaN
     )
+
+
+def lane_event_count(case: Case, entity_ids: Sequence[str]) -> int:
+    """Event memberships of these entities, from the entity index alone: the size of a
+    lane load, said before it starts (an event on two lanes counts twice)."""
+    row = case.conn.execute(
+        "SELECT count(*) FROM event_entities WHERE entity_id IN (SELECT value FROM json_each(?))",
+        [json.dumps(list(entity_ids))],
+    ).fetchone()
+    return int(row[0])
 
 
 def lane_untimed(case: Case, entity_ids: Sequence[str]) -> int:

@@ -5,23 +5,29 @@ red, against the same scale, so a business whose deposits or calls cluster at 2 
 up at a glance; the business-hours band is bracketed on the grid and the count after hours
 is stated under it. Painted with QPainter: 168 cells with their counts read better than an
 image plot, and the same widget renders to PNG for checks.
+
+The counts are read on the thread pool (requests.py, loading.py): the previous map stays
+up until the new counts arrive, with a busy panel and Cancel if that takes a while;
+`loaded` is emitted when new counts are shown.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen, QResizeEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from analyst_app import timeline as tl
-from analyst_app.timeline import queries
 from analyst_app.timeline.clock import minutes
+from widgets.timeline.loading import BusyPanel, Loader, Say
+from widgets.timeline.requests import HeatPlan, plan_heat, reading
 
 if TYPE_CHECKING:
     from analyst_app.store import Case
     from widgets.selection import SelectionModel
+    from widgets.workers import Job
 
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 INSIDE = ((241, 244, 247), (69, 90, 120))  # business hours: pale to slate blue
@@ -36,6 +42,8 @@ def _mix(pair: tuple[tuple[int, int, int], tuple[int, int, int]], f: float) -> Q
 class HeatMapWidget(QWidget):
     """Events of the selected entities (else the whole case) by local weekday and hour."""
 
+    loaded = Signal()  # new counts are shown
+
     def __init__(
         self, case: Case, selection: SelectionModel | None, parent: QWidget | None = None
     ) -> None:
@@ -45,8 +53,14 @@ class HeatMapWidget(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.time_window: tuple[str | None, str | None] = (None, None)
         self.scope = "the whole case"
-        self.problem = ""
+        self.problem = "Counting events…"
         self.heat: tl.HeatMap | None = None
+        self.panel = BusyPanel(self, top=None)  # over the middle of the grid
+        self.shown_window: tuple[str | None, str | None] = (None, None)
+        self.loader = Loader(self.panel)
+        self.loader.done.connect(self._loaded)
+        self.loader.failed.connect(self._failed)
+        self.loader.cancelled.connect(self._cancelled)
         if selection is not None:
             selection.changed.connect(lambda _ids, _origin: self.refresh())
         self.refresh()
@@ -59,29 +73,52 @@ class HeatMapWidget(QWidget):
         self.time_window = (start_utc, end_utc)
         self.refresh()
 
-    def refresh(self) -> None:
-        ids = self.selection.ids() if self.selection is not None else frozenset()
-        entities = queries.entity_labels(self.case, ids) if ids else {}
-        if entities:
-            names = sorted(label or i for _t, label in entities.values() for i in [""])
-            self.scope = names[0] if len(names) == 1 else f"{len(names)} selected entities"
-        else:
-            self.scope = "the whole case"
-        try:
-            self.heat = tl.heatmap(
-                self.case,
-                list(entities) if entities else None,
-                start_utc=self.time_window[0],
-                end_utc=self.time_window[1],
-            )
-            self.problem = ""
-        except tl.TimelineError as exc:
-            self.heat, self.problem = None, str(exc)
+    def loading(self) -> bool:
+        return self.loader.busy()
+
+    def cancel_loading(self) -> None:
+        self.loader.cancel()
+
+    def refresh(self) -> Job:
+        """Count again on the pool for the current selection and time window."""
+        case, window = self.case, self.time_window
+        ids = frozenset(self.selection.ids()) if self.selection is not None else frozenset()
+
+        def task(progress: tl.Progress, cancelled: tl.Cancelled, say: Say) -> HeatPlan:
+            with reading(case):
+                return plan_heat(case, ids, window, progress, cancelled, say)
+
+        return self.loader.request(task, "Counting events…")
+
+    def _loaded(self, plan: HeatPlan) -> None:
+        self.scope, self.heat, self.problem = plan.scope, plan.heat, plan.problem
+        self.shown_window = plan.window  # the title describes the counts shown
         self.update()
+        self.loaded.emit()
+
+    def _failed(self, sentence: str) -> None:
+        self.heat, self.problem = None, f"The heat map could not be counted: {sentence}"
+        self.update()
+
+    def _cancelled(self) -> None:
+        if self.heat is None:
+            self.problem = "Counting cancelled."
+            self.update()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.panel.isVisible():
+            self.panel.place()
 
     # -- painting ----------------------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
+        try:
+            self._paint(painter)
+        finally:
+            painter.end()  # now, even if a traceback or profiler keeps this frame alive
+
+    def _paint(self, painter: QPainter) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.fillRect(self.rect(), QColor("white"))
         base = QFont(self.font())
@@ -99,7 +136,7 @@ class HeatMapWidget(QWidget):
         painter.setFont(title)
         painter.setPen(QColor("#212121"))
         span = ""
-        if self.time_window != (None, None):
+        if self.shown_window != (None, None):
             span = " · brushed range only"
         painter.drawText(
             QRectF(8, 4, self.width() - 16, 18),

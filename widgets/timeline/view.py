@@ -6,6 +6,10 @@ visible events the lanes show density instead, which keeps a pan step fast at a 
 events (see density.py). Hovering names an event, clicking selects it and its entities in
 the shared selection, and a brushed time range is announced with `rangeBrushed` so the
 chart can show only the links active in it.
+
+Lanes are read on the thread pool (requests.py, loading.py): the previous lanes stay up
+until the new ones are ready, a busy panel with Cancel shows when a load takes a while, and
+`loaded` is emitted each time new lanes or rings are in place.
 """
 
 from __future__ import annotations
@@ -28,21 +32,21 @@ from PySide6.QtWidgets import (
 )
 
 from analyst_app import timeline as tl
-from analyst_app.timeline import queries
 from analyst_app.timeline.clock import local
 from widgets.timeline.axis import LaneAxis, LocalTimeAxis
 from widgets.timeline.density import Density, image
+from widgets.timeline.loading import BusyPanel, Loader, Say
 from widgets.timeline.picking import Picker
+from widgets.timeline.requests import MAX_LANES, LanePlan, plan_lanes, reading
 from widgets.timeline.strip import STRIP_BINS, HistogramStrip
 from widgets.timeline.style import amount_sizes, density_lut, glyphs
 
 if TYPE_CHECKING:
     from analyst_app.store import Case
     from widgets.selection import SelectionModel
+    from widgets.workers import Job
 
 GLYPH_LIMIT = 4000  # visible events drawn one by one; more are drawn as density
-DEFAULT_LANES = 12
-MAX_LANES = 60
 MIN_LANE_SLOTS = 6  # a lane is never taller than a sixth of the plot
 LANE_PIXELS = 17  # a lane is never thinner than this; more lanes scroll
 EMPTY = tl.LaneEvents.build((), (), np.zeros(0), np.zeros(0, np.int32), np.zeros(0, np.int8))
@@ -52,6 +56,7 @@ class TimelineWidget(QWidget):
     """Theme-line timeline over a case, tied to the app's shared selection."""
 
     rangeBrushed = Signal(object, object)  # (start_utc, end_utc), or (None, None) cleared
+    loaded = Signal()  # new lanes (or rings) from a reload are in place
 
     def __init__(
         self, case: Case | None, selection: SelectionModel | None, parent: QWidget | None = None
@@ -77,6 +82,11 @@ class TimelineWidget(QWidget):
         self._glyphs_drawn = False
         self._build_ui(zone_problem)
         self.picker = Picker(self)
+        self.panel = BusyPanel(self)
+        self.loader = Loader(self.panel)
+        self.loader.done.connect(self._loaded)
+        self.loader.failed.connect(self._load_failed)
+        self.loader.cancelled.connect(self._load_cancelled)
         if selection is not None:
             selection.changed.connect(self._on_selection)
         if case is not None:
@@ -199,28 +209,69 @@ class TimelineWidget(QWidget):
     def lanes(self) -> tuple[str, ...]:
         return self.events.lanes
 
-    def reload(self, lane_ids: list[str] | None = None) -> None:
-        """Lanes for `lane_ids`, else the selected entities, else the busiest entities."""
-        if self.case is None:
-            return
-        chosen, from_selection = lane_ids, lane_ids is not None
-        if chosen is None and self.selection is not None and self.selection.ids():
-            known = queries.entity_labels(self.case, self.selection.ids())
-            chosen = sorted(known, key=lambda i: (known[i][1].casefold(), i)) or None
-            from_selection = chosen is not None
-        if chosen is None:
-            chosen = [row[0] for row in tl.activity(self.case, DEFAULT_LANES)]
-        self._lanes_from_selection = from_selection
-        self._capped = max(len(chosen) - MAX_LANES, 0)
-        self.set_events(tl.lane_events(self.case, chosen[:MAX_LANES]))
+    def loading(self) -> bool:
+        return self.loader.busy()
 
-    def set_events(self, events: tl.LaneEvents) -> None:
-        """Show these events (already sorted by time): the data layer the benchmark feeds."""
+    def reload(self, lane_ids: list[str] | None = None) -> Job | None:
+        """Lanes for `lane_ids`, else the selected entities, else the busiest entities,
+        read on the pool; `loaded` says when they are shown."""
+        return self._request(lane_ids, None)
+
+    def cancel_loading(self) -> None:
+        self.loader.cancel()
+
+    def _request(self, lane_ids: list[str] | None, changed: frozenset[str] | None) -> Job | None:
+        """Read lanes on the pool; `changed` is the new selection when that prompted it."""
+        if self.case is None:
+            return None
+        case = self.case
+        if changed is not None:
+            selected = changed
+        else:
+            selected = (
+                frozenset(self.selection.ids()) if self.selection is not None else frozenset()
+            )
+        if not self.events.lanes:
+            self.header.setText("Loading the timeline…")
+
+        def task(progress: tl.Progress, cancelled: tl.Cancelled, say: Say) -> LanePlan:
+            with reading(case):
+                return plan_lanes(
+                    case, lane_ids, selected, progress, cancelled, say, changed=changed is not None
+                )
+
+        return self.loader.request(task, "Loading events…")
+
+    def _loaded(self, plan: LanePlan) -> None:
+        if plan.highlight is not None:
+            self._highlight = set(plan.highlight)
+        if plan.events is not None:
+            self._lanes_from_selection = plan.from_selection
+            self._capped = plan.capped
+            self.set_events(plan.events, plan.density)
+        else:
+            self._draw_rings()
+        self.loaded.emit()
+
+    def _load_failed(self, sentence: str) -> None:
+        self.note.setText(f"The timeline could not be loaded: {sentence}")
+        self.note.setVisible(True)
+        if not self.events.lanes:
+            self.header.setText("No lanes loaded")
+
+    def _load_cancelled(self) -> None:
+        self.detail.setText("Loading cancelled; the timeline still shows what it showed before.")
+        if not self.events.lanes:
+            self.header.setText("Loading cancelled: no lanes yet (select entities to load them)")
+
+    def set_events(self, events: tl.LaneEvents, density: Density | None = None) -> None:
+        """Show these events (already sorted by time): the data layer the benchmark feeds.
+        `density` is their Density if a worker has counted it already."""
         self.events = events
         self._generation += 1
         self.picker.reset()
         count = len(events.lanes)
-        self._density = Density(events.t, events.lane, count)
+        self._density = density if density is not None else Density(events.t, events.lane, count)
         self.lane_axis.set_names(list(events.labels))
         ys = np.repeat(np.arange(count, dtype=np.float64), 2)
         if events.t.size:
@@ -254,6 +305,8 @@ class TimelineWidget(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.strip.plot.setMaximumHeight(int(min(max(self.height() * 0.2, 44), 92)))
+        if self.panel.isVisible():
+            self.panel.place()
 
     def _set_limits(self) -> None:
         t = self.events.t
@@ -277,7 +330,7 @@ class TimelineWidget(QWidget):
             first = local(float(ev.t[0]), self.zone)
             last = local(float(ev.t[-1]), self.zone)
             span = f" · {first:%d %b %Y} – {last:%d %b %Y}"
-        distinct = len(np.unique(ev.rowid)) if (ev.rowid >= 0).all() else ev.t.size
+        distinct = ev.distinct()
         brushed = ""
         window = self.brush_range()
         if window is not None:
@@ -446,12 +499,7 @@ class TimelineWidget(QWidget):
     def _on_selection(self, ids: frozenset[str], origin: object) -> None:
         if origin is self or self.case is None:
             return
-        entities = queries.entity_labels(self.case, ids)
-        self._highlight = set(queries.event_rowids(self.case, ids))
-        if entities or not ids:
-            self.reload()
-        else:
-            self._draw_rings()
+        self._request(None, frozenset(ids))
 
     def select_event(self, rowid: int) -> None:
         """Select one event and its participants in the shared selection (a click)."""
