@@ -13,6 +13,9 @@ import pytest
 
 from analyst_app.store import Case
 
+# Widgets render offscreen even when pytest is run by hand without a display.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
 PASSPHRASE = "correct horse battery staple"
 SAMPLES = Path(__file__).resolve().parent.parent.parent / "shared" / "samples"
 
