@@ -1,0 +1,185 @@
+"""What an analyst asks of the chart beyond pointing: expand, find a path, rank, re-lay out,
+restyle, save and open views. A mixin of ChartWidget, kept apart to keep files short.
+
+Edits that change the chart or its layout are StateCommands on the undo stack; finding a
+path and ranking only look, so they are not edits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QContextMenuEvent, QKeySequence
+from PySide6.QtWidgets import QMenu
+
+from analyst_app.graph import (
+    build_graph,
+    centrality,
+    layout,
+    ranked,
+    shortest_path,
+)
+from analyst_app.graph import views as saved_views
+from widgets.chart.commands import ChartState, StateCommand
+from widgets.chart.style import ChartStyle
+
+if TYPE_CHECKING:  # the widget this mixin is part of (a cycle only the checker sees)
+    from widgets.chart.widget import ChartWidget as Base  # type: ignore[attr-defined]
+else:
+    Base = object
+
+
+class ChartActions(Base):  # type: ignore[valid-type,misc]
+    """Actions of the chart widget (see the module docstring)."""
+
+    actions_by_name: dict[str, QAction]
+    seed: int
+    layout_name: str
+
+    def setup_actions(self) -> None:
+        specs: list[tuple[str, str, Any, Callable[[], object]]] = [
+            ("fit", "Fit to view", "F", self.fit),
+            ("hide", "Hide selected", "H", lambda: self.hide_ids(self.selected_ids())),
+            (
+                "show_all",
+                "Show all",
+                "Shift+H",
+                lambda: self.hide_ids(self.chart_scene.hidden, False),
+            ),
+            ("pin", "Pin / unpin selected", "P", self.toggle_pin),
+            ("expand", "Expand neighbours", "E", lambda: self.expand()),
+            ("path", "Find path between the two selected", "T", lambda: self.find_path()),
+            ("select_all", "Select all", QKeySequence.StandardKey.SelectAll, self.select_all),
+            ("clear_path", "Clear path", "Escape", lambda: self.chart_scene.set_path([])),
+        ]
+        self.actions_by_name = {}
+        for name, text, keys, slot in specs:
+            action = QAction(text, self)
+            action.setShortcut(QKeySequence(keys))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.triggered.connect(slot)
+            self.addAction(action)
+            self.actions_by_name[name] = action
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        node = self.node_at(event.pos())
+        if node is not None and node.node_id not in self.chart_scene.selected:
+            self._select([node.node_id])
+        menu = QMenu(self)
+        for name in ("expand", "path", "pin", "hide", "show_all", "fit"):
+            menu.addAction(self.actions_by_name[name])
+        menu.exec(event.globalPos())
+
+    # -- state ---------------------------------------------------------------------------
+    def state(self) -> ChartState:
+        scene = self.chart_scene
+        return ChartState(scene.chart, scene.positions(), set(scene.hidden), scene.pinned())
+
+    def apply_state(self, state: ChartState) -> None:
+        self.chart_scene.populate(
+            state.chart, state.positions, hidden=state.hidden, pinned=state.pinned
+        )
+        self._after_rebuild()
+
+    def _push_state(self, text: str, after: ChartState) -> None:
+        self.undo_stack.push(StateCommand(text, self.apply_state, self.state(), after))
+
+    # -- edits ---------------------------------------------------------------------------
+    def select_all(self) -> None:
+        self._select(self.chart_scene.visible_ids())
+
+    def toggle_pin(self) -> None:
+        ids = self.selected_ids()
+        pinned = self.chart_scene.pinned()
+        self.pin_ids(ids, not all(i in pinned for i in ids))
+
+    def expand(self, ids: Iterable[str] | None = None, depth: int = 1) -> list[str]:
+        """Add the neighbours of `ids` (default: the selection) from the case; existing
+        entities keep their places and new ones settle around them. Returns the new ids."""
+        seeds = sorted(set(self.selected_ids() if ids is None else ids))
+        if not seeds:
+            return []
+        around = build_graph(self.case, focus=seeds, depth=depth)
+        chart = self.chart
+        wanted = set(chart.nodes) | set(around.nodes)
+        new_ids = sorted(wanted - set(chart.nodes))
+        if not new_ids:
+            return []
+        # The whole case cut down to the entities wanted: asking the store "among these
+        # ids" is slow for many ids, the whole case is not.
+        grown = build_graph(self.case).subgraph(wanted)
+        positions = layout(grown, "force", seed=self.seed, pinned=self.chart_scene.positions())
+        state = self.state()
+        after = ChartState(grown, positions, state.hidden, state.pinned)
+        self._push_state(f"Expand {len(new_ids):,} neighbours", after)
+        return new_ids
+
+    def relayout(self, name: str, seed: int | None = None) -> None:
+        """Lay the chart out again by `name`; pinned entities stay where they are (force)."""
+        self.seed = self.seed if seed is None else seed
+        state = self.state()
+        pins = {i: state.positions[i] for i in state.pinned}
+        positions = layout(
+            state.chart, name, seed=self.seed, pinned=pins if name == "force" else None
+        )
+        self.layout_name = name
+        self._push_state(
+            f"Lay out: {name}", ChartState(state.chart, positions, state.hidden, state.pinned)
+        )
+        self.fit()
+
+    def set_style(self, style: ChartStyle) -> None:
+        self.chart_scene.restyle(style)
+        self._after_rebuild()
+
+    # -- questions -----------------------------------------------------------------------
+    def find_path(self, a: str | None = None, b: str | None = None) -> list[str] | None:
+        """Highlight the shortest path (fewest hops) between a and b, default the two
+        selected entities, over the entities on the chart; returns it (None: no path)."""
+        if a is None or b is None:
+            picked = self.selected_ids()
+            if len(picked) != 2:
+                return None
+            a, b = picked
+        found = shortest_path(self.chart, a, b)
+        self.chart_scene.set_path(found or [])
+        return found
+
+    def most_connected(self, measure: str = "degree", n: int = 10) -> list[tuple[str, str, float]]:
+        """The top `n` entities by `measure`: (id, label, score), highest first."""
+        options: dict[str, Any] = (
+            {"k": 256} if measure == "betweenness" and len(self.chart) > 2000 else {}
+        )
+        scores = centrality(self.chart, measure, **options)
+        nodes = self.chart.nodes
+        return [(i, nodes[i].label or i, s) for i, s in ranked(scores, n)]
+
+    # -- saved views -----------------------------------------------------------------------
+    def save_view(self, name: str) -> saved_views.SavedView:
+        scene = self.chart_scene
+        focus = self.chart.query.get("focus")
+        view = saved_views.SavedView(
+            name=name,
+            positions=scene.positions(),
+            hidden=sorted(scene.hidden),
+            pinned=sorted(scene.pinned()),
+            style=scene.chart_style.as_dict(),
+            focus=sorted(self.chart.nodes) if focus is not None else None,
+            depth=0 if focus is not None else 1,
+            layout=self.layout_name,
+            seed=self.seed,
+        )
+        return saved_views.save_view(self.case, view)
+
+    def open_view(self, name: str) -> None:
+        """Show a saved view (undoable): its entities where they were saved, new ones
+        (the case grew since) laid out around them."""
+        view = saved_views.load_view(self.case, name)
+        chart = build_graph(self.case, focus=view.focus, depth=view.depth)
+        positions = layout(chart, "force", seed=view.seed, pinned=view.positions_in(chart))
+        self.chart_scene.chart_style = ChartStyle.from_dict(view.style)
+        after = ChartState(chart, positions, set(view.hidden), set(view.pinned))
+        self._push_state(f"Open view {name}", after)
+        self.fit()

@@ -1,0 +1,225 @@
+"""Entities on the chart: a native disc item per entity, and the layer that draws their
+icons and labels once they are big enough to read.
+
+The discs are QGraphicsEllipseItems with no Python paint, so a zoomed-out frame of 10,000
+of them runs no Python per node (BSP indexed by the scene). Icons and labels are one
+layer item that draws only what is exposed, with label places decided once per zoom over
+the whole chart (placing.Placed), so panning never recomputes them.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import (
+    QGraphicsEllipseItem,
+    QGraphicsItem,
+    QStyleOptionGraphicsItem,
+    QWidget,
+)
+
+from widgets.chart import icons
+from widgets.chart.placing import HALO, Placed
+from widgets.chart.style import PATH, SELECTED
+
+CELL = 400.0  # grid index cell, scene units (five node spacings)
+ICONS_FROM = 11.0  # node diameter on screen (px) from which icons are drawn
+LABELS_FROM = 7.5  # label height on screen (px) from which labels are drawn
+LABEL_SIZE = 11.0  # scene units
+LANDMARK_PX = 12.0  # landmark labels on screen, at any zoom
+
+
+class NodeItem(QGraphicsEllipseItem):
+    """One entity: a coloured disc (native paint), its id and what the detail layer draws."""
+
+    def __init__(self, node_id: str, diameter: float, colour: str, ring: str | None) -> None:
+        r = diameter / 2
+        super().__init__(-r, -r, diameter, diameter)
+        self.node_id = node_id
+        self.radius = r
+        self.colour = colour
+        self.ring = ring
+        self.icon = "thing"
+        self.label = ""
+        self.pinned = False
+        self.setBrush(QBrush(QColor(colour)))
+        self.restyle(selected=False)
+        self.setZValue(1)
+
+    def restyle(self, *, selected: bool, on_path: bool = False) -> None:
+        if selected:
+            pen = QPen(QColor(SELECTED), 5.0)
+        elif on_path:
+            pen = QPen(QColor(PATH), 4.0)
+        elif self.ring:
+            pen = QPen(QColor(self.ring), 3.5)
+        else:
+            pen = QPen(QColor(255, 255, 255), 1.5)
+        self.setPen(pen)
+
+
+def _empty() -> QPainterPath:
+    return QPainterPath()
+
+
+class Layer(QGraphicsItem):
+    """An item covering the scene that is never hit by the mouse or a rubber band."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rect = QRectF()
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        # Without this flag Qt leaves option.exposedRect empty, and culling needs it.
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
+
+    def boundingRect(self) -> QRectF:
+        return self.rect
+
+    def shape(self) -> QPainterPath:
+        return _empty()
+
+    def cover(self, rect: QRectF) -> None:
+        self.prepareGeometryChange()
+        self.rect = QRectF(rect)
+
+
+class DetailLayer(Layer):
+    """Icons, labels and pin marks of the nodes in view, once they are big enough to read."""
+
+    def __init__(self, scene_items: dict[str, NodeItem]) -> None:
+        super().__init__()
+        self.items = scene_items
+        self.show_labels = True
+        self._font = QFont()
+        self._font.setPixelSize(int(LABEL_SIZE))
+        self._widths: dict[str, float] = {}
+        self.landmarks: list[str] = []
+        self.context: QRectF | None = None  # the view's visible area, set by the widget
+        self._grid: dict[tuple[int, int], list[NodeItem]] = {}
+        self.largest = 0.0  # diameter of the biggest node
+        self.version = 0  # bumped when nodes move, hide or show: label places are stale
+        self._places: Placed[NodeItem] | None = None
+        self._places_key: tuple[float, int] = (0.0, -1)
+        self.setZValue(2)
+        self.reindex()
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())  # type: ignore[attr-defined]
+        exposed: QRectF = option.exposedRect  # type: ignore[attr-defined]
+        if self.largest * lod >= ICONS_FROM:
+            self._icons(painter, lod, self.visible_in(exposed))
+        if self.show_labels:
+            painter.setFont(self._font)
+            for item, box in self._label_places(lod).within(exposed):
+                self._label(painter, item, box)
+
+    def _icons(self, painter: QPainter, lod: float, found: list[NodeItem]) -> None:
+        big = [it for it in found if it.radius * 2 * lod >= ICONS_FROM]
+        if icons.is_vector(painter):  # SVG or PDF: the icons as vectors
+            for item in big:
+                r, pos = item.radius * 0.62, item.pos()
+                icons.draw(painter, item.icon, QRectF(pos.x() - r, pos.y() - r, 2 * r, 2 * r))
+            return
+        # On screen: a pixmap of exactly the size shown, drawn untransformed (fast).
+        world = painter.worldTransform()
+        painter.save()
+        painter.resetTransform()
+        for item in big:
+            size = min(256, max(6, round(item.radius * 1.24 * lod)))
+            centre = world.map(item.pos())
+            painter.drawPixmap(
+                round(centre.x() - size / 2),
+                round(centre.y() - size / 2),
+                icons.pixmap(item.icon, size),
+            )
+        painter.restore()
+
+    def _label_places(self, lod: float) -> Placed[NodeItem]:
+        """Labels that fit at this zoom, decided over the whole chart so every strip of a
+        pan agrees: landmarks first (readable at any zoom), then the biggest nodes; a
+        label that would overlap one already placed is left out (zoom in to see it)."""
+        key = (round(lod, 6), self.version)
+        if self._places is not None and self._places_key == key:
+            return self._places
+        metrics = QFontMetricsF(self._font)
+        placed: Placed[NodeItem] = Placed(CELL)
+        for node_id in self.landmarks:
+            item = self.items.get(node_id)
+            if item is None or not item.label or not item.isVisible():
+                continue
+            scale = max(1.0, item.radius / 14.0) ** 0.5
+            if LABEL_SIZE * scale * lod < LABELS_FROM:
+                scale = LANDMARK_PX / (LABEL_SIZE * lod)  # readable at any zoom
+            placed.place(item, self._box(metrics, item, scale))
+        marks = set(self.landmarks)
+        for item in sorted(self.items.values(), key=lambda it: (-it.radius, it.node_id)):
+            scale = max(1.0, item.radius / 14.0) ** 0.5
+            if LABEL_SIZE * scale * lod < LABELS_FROM:
+                break  # biggest first: every node after this one is too small as well
+            if item.node_id in marks or not item.label or not item.isVisible():
+                continue
+            placed.place(item, self._box(metrics, item, scale))
+        self._places, self._places_key = placed, key
+        return placed
+
+    def _box(self, metrics: QFontMetricsF, item: NodeItem, scale: float) -> QRectF:
+        width = self._widths.get(item.node_id)
+        if width is None:
+            width = metrics.horizontalAdvance(item.label)
+            self._widths[item.node_id] = width
+        pos = item.pos()
+        w, h = (width + 4) * scale, (LABEL_SIZE + 3) * scale
+        return QRectF(pos.x() - w / 2, pos.y() + item.radius + 1, w, h)
+
+    def reindex(self) -> None:
+        """Rebuild the grid of nodes by position (after a load or a move).
+
+        Our own index because QGraphicsScene.items() answers nothing while the scene is
+        painting, which is exactly when this layer needs it."""
+        grid: dict[tuple[int, int], list[NodeItem]] = {}
+        for item in self.items.values():
+            pos = item.pos()
+            grid.setdefault((math.floor(pos.x() / CELL), math.floor(pos.y() / CELL)), []).append(
+                item
+            )
+        self._grid = grid
+        self.largest = max((n.radius for n in self.items.values()), default=14.0) * 2
+        self.invalidate()
+
+    def invalidate(self) -> None:
+        self.version += 1
+        self.update()
+
+    def visible_in(self, rect: QRectF) -> list[NodeItem]:
+        """Visible nodes whose disc touches `rect`, in id order."""
+        reach = self.largest / 2
+        wide = rect.adjusted(-reach, -reach, reach, reach)
+        found = []
+        for cx in range(math.floor(wide.left() / CELL), math.floor(wide.right() / CELL) + 1):
+            for cy in range(math.floor(wide.top() / CELL), math.floor(wide.bottom() / CELL) + 1):
+                for item in self._grid.get((cx, cy), ()):
+                    if item.isVisible() and rect.intersects(item.sceneBoundingRect()):
+                        found.append(item)
+        found.sort(key=lambda it: it.node_id)
+        return found
+
+    def _label(self, painter: QPainter, item: NodeItem, box: QRectF) -> None:
+        scale = box.height() / (LABEL_SIZE + 3)
+        painter.save()
+        painter.translate(box.topLeft())
+        painter.scale(scale, scale)
+        inner = QRectF(0, 0, box.width() / scale, LABEL_SIZE + 3)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(HALO)
+        painter.drawRect(inner)
+        painter.setPen(QColor(item.ring or "#212121"))  # suspects and victims in their colour
+        painter.drawText(inner, Qt.AlignmentFlag.AlignCenter, item.label)
+        if item.pinned:
+            painter.setBrush(QColor("#455a64"))
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.drawEllipse(QPointF(inner.right() + 5, inner.center().y()), 3, 3)
+        painter.restore()
