@@ -199,3 +199,10 @@ def test_layout_positions_are_what_is_drawn(qtbot: QtBot, demo_case_file: Path) 
         qtbot.addWidget(widget)
         widget.load(chart, layout_name="circular")
         assert widget.chart_scene.positions() == layout(chart, "circular")
+
+
+def test_the_command_line_knows_every_layout_without_importing_networkx() -> None:
+    from analyst_app.cli.chart_command import LAYOUT_NAMES
+    from analyst_app.graph import LAYOUTS
+
+    assert LAYOUT_NAMES == tuple(LAYOUTS)

@@ -8,32 +8,27 @@ present, they are run (and stored, audited) first, so the brief has its findings
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import sys
 from pathlib import Path
 from typing import Any
 
 from analyst_app import keys
-from analyst_app.brief import build_brief
-from analyst_app.brief.data import findings_run
 from analyst_app.store import Case
+
+# reportlab, networkx and the findings engine are imported when a brief is written, not
+# when the parser is built: every other verb would pay for them (about a second).
 
 
 def _run_rules_if_never_run(case: Case) -> int | None:
-    """Run and store the findings when none were ever stored; None if not possible."""
+    """Run and store the findings when none were ever stored; None if they were."""
+    from analyst_app.brief.data import findings_run
+    from analyst_app.findings import run_rules, store_findings
+
     if findings_run(case):
         return None
-    try:
-        engine = importlib.import_module("analyst_app.findings")
-    except ImportError:
-        return None
-    run_rules = getattr(engine, "run_rules", None)
-    store = getattr(engine, "store_findings", None)
-    if run_rules is None or store is None:
-        return None
     found = run_rules(case)
-    store(case, found)
+    store_findings(case, found)
     return len(found)
 
 
@@ -46,6 +41,8 @@ def cmd_brief(args: argparse.Namespace) -> int:
         ran = None if args.no_rules else _run_rules_if_never_run(case)
         if ran is not None and not args.json:
             print(f"Ran the red-flag rules first: {ran} findings.", file=sys.stderr)
+        from analyst_app.brief import build_brief
+
         result = build_brief(case, out, redact=not args.no_redact, chart_view=args.view)
     summary: dict[str, Any] = {
         "file": str(result.path),

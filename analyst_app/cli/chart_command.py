@@ -16,9 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from analyst_app import keys
-from analyst_app.graph import LAYOUTS
 from analyst_app.store import Case, CaseError
 
+# The names of analyst_app.graph.LAYOUTS, spelled out so that building the parser for any
+# verb does not import networkx (tests/test_chart_command.py checks they agree).
+LAYOUT_NAMES = ("force", "circular", "hierarchical", "grouped", "peacock", "grid")
 LARGEST = 16_384  # pixels a side: QImage's practical limit, and already a poster
 
 
@@ -26,8 +28,10 @@ def _check(args: argparse.Namespace) -> None:
     suffix = Path(args.output).suffix.lower()
     if suffix not in (".png", ".svg"):
         raise CaseError(f"The chart can be written as .png or .svg, not {suffix or 'no suffix'!r}.")
-    if args.layout not in LAYOUTS:
-        raise CaseError(f"There is no layout {args.layout!r}; choose one of {', '.join(LAYOUTS)}.")
+    if args.layout not in LAYOUT_NAMES:
+        raise CaseError(
+            f"There is no layout {args.layout!r}; choose one of {', '.join(LAYOUT_NAMES)}."
+        )
     if args.depth < 0 or args.depth > 6:
         raise CaseError("--depth must be from 0 to 6.")
     for side in (args.width, args.height):
@@ -68,7 +72,7 @@ def register(verbs: Any) -> None:
     )
     parser.add_argument("case", metavar="CASE", help="path of the case file")
     parser.add_argument("-o", "--output", required=True, metavar="OUT", help="OUT.png or OUT.svg")
-    parser.add_argument("--layout", default="force", help=f"one of {', '.join(LAYOUTS)}")
+    parser.add_argument("--layout", default="force", help=f"one of {', '.join(LAYOUT_NAMES)}")
     parser.add_argument("--focus", metavar="ID", help="chart this entity and its neighbours")
     parser.add_argument("--depth", type=int, default=1, help="hops out from --focus (default 1)")
     parser.add_argument("--view", metavar="NAME", help="draw a view saved in the case")
