@@ -405,6 +405,18 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def test_a_selection_of_every_entity_gives_the_whole_case(demo_case_file: Path) -> None:
+    """The selection path (ids through json_each) agrees with the whole-case path."""
+    from analyst_app.demo.build import DEMO_PASSPHRASE
+
+    with Case.open(demo_case_file, DEMO_PASSPHRASE) as case:
+        whole = build_graph(case)
+        ids = [row[0] for row in case.conn.execute("SELECT id FROM entities")]
+        selected = build_graph(case, focus=ids, depth=0)
+    assert set(selected.nodes) == set(whole.nodes)
+    assert sorted(map(sorted, selected.graph.edges())) == sorted(map(sorted, whole.graph.edges()))
+
+
 @pytest.mark.slow
 def test_demo_recruiter_stands_out(demo: Path) -> None:
     from analyst_app.demo.build import DEMO_PASSPHRASE

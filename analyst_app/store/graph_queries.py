@@ -195,8 +195,11 @@ def _events_cte(mode: str | None) -> str:
     """The events to fold: all, or only those in which one of the ids takes part."""
     if mode is None:
         return "evs AS (SELECT e.* FROM events e WHERE {where})"
+    # MATERIALIZED, and the `+` on the ends in event_pair_rows: otherwise the planner drives
+    # the event_entities joins from the id list and probes every (id, event) pair (26 s for
+    # 300 ids on the demo case, against 0.3 s for the whole case).
     return (
-        "evs AS (SELECT e.* FROM events e WHERE e.id IN (SELECT ee.event_id FROM"
+        "evs AS MATERIALIZED (SELECT e.* FROM events e WHERE e.id IN (SELECT ee.event_id FROM"
         " event_entities ee WHERE ee.entity_id IN (SELECT value FROM ids)) AND {where})"
     )
 
@@ -238,7 +241,7 @@ def event_pair_rows(
             JOIN event_entities a ON a.event_id = e.id AND a.role = r.src
             JOIN event_entities b ON b.event_id = e.id AND b.role = r.dst
             WHERE a.entity_id != b.entity_id AND (r.src != r.dst OR a.entity_id < b.entity_id)
-            {_ends(mode, "a.entity_id", "b.entity_id")}
+            {_ends(mode, "+a.entity_id", "+b.entity_id")}
         )
         SELECT s, t, event_type, count(DISTINCT event_id), min(at), max(at), min(rank),
                sum(amount), count(DISTINCT currency), min(currency)
