@@ -172,3 +172,22 @@ def test_redactor_names_parts_and_namesakes() -> None:
     assert said == "Witness saw Victim-1, then Victim-1 alone, with Victim-2."
     assert Redactor(enabled=False, persons=[], accounts=[], addresses=[], homes=set(),
                     as_of=date(2024, 6, 1)).text("Maria Lopez") == "Maria Lopez"  # fmt: skip
+
+
+def test_a_saved_view_chooses_the_chart_and_its_hidden_entities_stay_out(
+    demo_case_copy: Path,
+) -> None:
+    from analyst_app.brief.build import gather
+    from analyst_app.brief.chart_section import choose_chart
+    from analyst_app.graph import build_graph, layout
+    from analyst_app.graph.views import SavedView, save_view
+
+    with Case.open(demo_case_copy, "demo") as demo:
+        ring = build_graph(demo, focus="phone:+13125550123", depth=1)
+        positions = layout(ring, "circular")
+        hidden = sorted(ring.nodes)[0]
+        save_view(demo, SavedView(name="ring", positions=positions, hidden=[hidden]))
+        chart, placed, what = choose_chart(gather(demo, redact=True), "ring")
+    assert "ring" in what
+    assert set(chart.nodes) == set(ring.nodes) - {hidden}
+    assert all(placed[i] == positions[i] for i in chart.nodes)

@@ -30,6 +30,9 @@ def choose_chart(ctx: Ctx, view_name: str | None) -> tuple[ChartGraph, Positions
     if view is not None:
         saved = view.get("positions")
         ids = sorted(saved) if isinstance(saved, dict) else sorted(view.get("ids") or [])
+        # What the analyst hid in the view stays out of the brief too.
+        hidden = {str(i) for i in view.get("hidden") or []}
+        ids = [i for i in ids if i not in hidden]
         if ids:
             chart = build_graph(ctx.case, focus=ids, depth=0).subgraph(ids)
             positions = _positions(saved, chart) if isinstance(saved, dict) else None
