@@ -94,6 +94,27 @@ def test_co_location_needs_repeated_sightings_on_several_days(case: Case, tmp_pa
     assert run_rules(case, only=("CO-LOCATION",)) == []
 
 
+def test_co_location_reads_the_cell_as_the_subscribers_on_incoming_calls(
+    case: Case, tmp_path: Path
+) -> None:
+    # b's records are incoming calls (MT): b is the callee and the cell is b's, so b is
+    # seen with a; the callers c and d never are (each calls once a day, on other cells).
+    a, b, c, d = "+13125550131", "+13125550132", "+13125550133", "+13125550134"
+    rows = []
+    for day in range(1, 7):
+        rows.append((f"R{day}a", "MO", a, c, f"2024-03-0{day}T22:00:00Z", "60", "", "", "cell-7"))
+        rows.append((f"R{day}b", "MT", b, d, f"2024-03-0{day}T22:05:00Z", "60", "", "", "cell-7"))
+        rows.append((f"R{day}x", "FWD", d, c, f"2024-03-0{day}T22:07:00Z", "60", "", "", "cell-7"))
+    import_file(case, _write(tmp_path / "cdr.csv", CDR, rows), format_name="cdr")
+    (finding,) = run_rules(case, only=("CO-LOCATION",))
+    assert {f"phone:{a}", f"phone:{b}"} <= set(finding.entities)
+    assert not {f"phone:{c}", f"phone:{d}"} & set(finding.entities)  # forwarded: no A party
+    assert "6 times on 6 different days" in finding.explanation
+    assert len(finding.evidence) == 12  # the 6 + 6 calls of a and b, not the forwarded ones
+    texts = " ".join(e.text for e in finding.evidence)
+    assert b in texts and d not in texts  # each sighting names the phone on the cell
+
+
 def test_common_contacts_between_suspects(case: Case, tmp_path: Path) -> None:
     s1, s2, c1, c2, c3 = (f"+1312555012{n}" for n in range(5))
     bank = [("T1", "770000000001", "Sam Suspect", s1, "2024-03-01T10:00:00Z", "10.00", "USD",
