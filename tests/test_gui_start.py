@@ -8,12 +8,13 @@ from pathlib import Path
 from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 
+from analyst_app.store import Case
 from tests.conftest import run_cli
-from widgets.app import PlaceholderWindow
+from widgets.main_window import MainWindow
 
 
-def test_window_renders_with_its_message(qtbot: QtBot) -> None:
-    window = PlaceholderWindow()
+def test_window_renders_the_case(qtbot: QtBot, case: Case) -> None:
+    window = MainWindow(case, autolock_minutes=60)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
@@ -23,7 +24,9 @@ def test_window_renders_with_its_message(qtbot: QtBot) -> None:
         image.pixel(x, y) for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)
     }
     assert len(colours) > 2  # text was drawn, not a blank window
-    assert "Threadline" in window.windowTitle()
+    assert "Threadline" in window.windowTitle() and "24-TEST-001" in window.windowTitle()
+    window.close()
+    assert case.closed  # closing the window closes the case
 
 
 def test_screenshot_from_the_command_line(tmp_path: Path) -> None:
@@ -36,4 +39,4 @@ def test_screenshot_from_the_command_line(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     image = QImage(str(shot))
-    assert not image.isNull() and image.width() >= 700
+    assert not image.isNull() and (image.width(), image.height()) == (1400, 900)

@@ -1,51 +1,26 @@
-"""Start the Qt application. Until the workbench lands, a plain window that says so."""
+"""Start the Qt application: the unlock dialog, or the demo case, then the workbench.
+
+`threadline` asks which case to open (recent cases, new case, demo); `threadline --demo`
+builds the demo case on first run (behind a progress dialog, off the GUI thread) and
+opens it with its passphrase 'demo'. `--screenshot F.png` renders the window once the
+case has loaded and exits, for the docs and the checks.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMessageLogContext, Qt, QTimer, QtMsgType, qInstallMessageHandler
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
-from analyst_app import __version__
+if TYPE_CHECKING:
+    from analyst_app.store import Case
 
-PLACEHOLDER = (
-    "<h2>Threadline {version}</h2>"
-    "<p>The encrypted case store, the importers and the command line are ready "
-    "(<code>threadline --help</code>).</p>"
-    "{case}"
-    "<p>The analyst's main window (chart, timeline, inspector) arrives with the workbench "
-    "issue; this window stands in for it until then.</p>"
-)
-
-
-def describe_case(name: str, counts: dict[str, Any]) -> str:
-    rows = "".join(
-        f"<tr><td>{kind.capitalize()}</td><td align=right>{sum(by_type.values()):,}</td>"
-        f"<td>{', '.join(f'{t} {n:,}' for t, n in by_type.items())}</td></tr>"
-        for kind, by_type in ((k, counts[k]) for k in ("entities", "links", "events"))
-    )
-    return (
-        f"<p><b>{name}</b> is open (demo passphrase: <code>demo</code>).</p>"
-        f"<table cellspacing=6>{rows}<tr><td>Sources</td><td align=right>"
-        f"{counts['sources']}</td><td></td></tr><tr><td>Quarantined rows</td>"
-        f"<td align=right>{counts['quarantined']}</td><td></td></tr></table>"
-    )
-
-
-class PlaceholderWindow(QMainWindow):
-    def __init__(self, case_html: str = "") -> None:
-        super().__init__()
-        self.setWindowTitle("Threadline")
-        label = QLabel(PLACEHOLDER.format(version=__version__, case=case_html))
-        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        label.setWordWrap(True)
-        label.setMargin(32)
-        self.setCentralWidget(label)
-        self.resize(720, 360)
+SCREENSHOT_SIZE = (1400, 900)
 
 
 def _quiet_platform_notes(kind: QtMsgType, context: QMessageLogContext, text: str) -> None:
@@ -60,27 +35,98 @@ def _no_display() -> bool:
     return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
-def _open_demo() -> str:
-    """Build the demo case on first run (progress on the terminal), then read its counts."""
-    from analyst_app.cli.import_command import ProgressBar
-    from analyst_app.demo.build import DEMO_PASSPHRASE, ensure_demo_case
-    from analyst_app.store import Case
-    from analyst_app.store.queries import stats
+def application() -> QApplication:
+    """The one QApplication, made high-DPI aware and following the system palette."""
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+    )
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("Threadline")
+    app.setOrganizationName("Threadline")
+    # Fusion draws the same on every desktop and takes the system's light or dark palette.
+    app.setStyle("Fusion")
+    return app
 
-    bars: dict[str, ProgressBar] = {}
 
-    def progress(name: str, fraction: float) -> None:
-        if not bars:
-            print("Building the demo case (first run only) ...", file=sys.stderr)
-        bars.setdefault(name, ProgressBar(name))(fraction)
+class Launcher:
+    """Keeps the windows of one run alive and decides what opens next."""
 
-    path = ensure_demo_case(progress)
-    for bar in bars.values():
-        bar.done()
-    with Case.open(path, DEMO_PASSPHRASE) as case:
-        counts = stats(case)
-        title = case.settings.get("title") or path.name
-    return describe_case(title, counts)
+    def __init__(self, app: QApplication, screenshot: str | None) -> None:
+        self.app = app
+        self.screenshot = screenshot
+        self.window: object = None
+        self.loader: object = None
+        self.status = 0
+
+    def show(self, case: Case, *, demo: bool) -> None:
+        from widgets.main_window import MainWindow
+
+        window = MainWindow(case, demo=demo)
+        self.window = window
+        if self.screenshot:
+            window.resize(*SCREENSHOT_SIZE)
+        window.show()
+        if self.screenshot:
+            target = Path(self.screenshot)
+
+            def grab_soon(*_: object) -> None:
+                # One more turn of the event loop so the chart paints before the grab.
+                QTimer.singleShot(0, lambda: self._grab(window, target))
+
+            window.chartLoaded.connect(grab_soon)
+            window.chartFailed.connect(grab_soon)
+
+    def _grab(self, window: object, target: Path) -> None:
+        from widgets.main_window import MainWindow
+
+        assert isinstance(window, MainWindow)
+        if not window.grab().save(str(target)):
+            print(f"threadline: could not write the screenshot {target}.", file=sys.stderr)
+            self.status = 1
+        window.close()
+        self.app.quit()
+
+    def open_demo(self) -> None:
+        from widgets.demo_loader import DemoLoader
+
+        loader = DemoLoader()
+        self.loader = loader
+        loader.ready.connect(lambda case: self.show(case, demo=True))
+        loader.failed.connect(self._fail)
+        loader.start()
+        # The workbench's imports (chart, timeline, graph libraries) take longer than
+        # unlocking; do them now, while the pool derives the key, not after it.
+        import widgets.main_window  # noqa: F401
+
+    def _fail(self, sentence: str) -> None:
+        print(f"threadline: {sentence}", file=sys.stderr)
+        if not self.screenshot:
+            QMessageBox.critical(None, "Threadline", sentence)
+        self.status = 1
+        self.app.quit()
+
+    def ask(self) -> bool:
+        """The unlock dialog (and new-case dialog); False when the analyst cancelled."""
+        from widgets.new_case import NewCaseDialog
+        from widgets.unlock import UnlockDialog
+
+        while True:
+            dialog = UnlockDialog()
+            if dialog.exec() and dialog.case is not None:
+                self.show(dialog.case, demo=False)
+                return True
+            if dialog.choice == "demo":
+                self.open_demo()
+                return True
+            if dialog.choice != "new":
+                return False
+            creator = NewCaseDialog()
+            if creator.exec() and creator.case is not None:
+                self.show(creator.case, demo=False)
+                return True
 
 
 def run(*, demo: bool = False, screenshot: str | None = None) -> int:
@@ -94,15 +140,11 @@ def run(*, demo: bool = False, screenshot: str | None = None) -> int:
             return 1
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a screenshot needs no screen
     qInstallMessageHandler(_quiet_platform_notes)
-    case_html = _open_demo() if demo else ""
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    window = PlaceholderWindow(case_html)
-    window.show()
-    if screenshot:
-
-        def grab() -> None:
-            window.grab().save(str(Path(screenshot)))
-            window.close()
-
-        QTimer.singleShot(0, grab)
-    return int(app.exec())
+    app = application()
+    launcher = Launcher(app, screenshot)
+    if demo:
+        launcher.open_demo()
+    elif not launcher.ask():
+        return 0
+    status = int(app.exec())
+    return launcher.status or status

@@ -201,6 +201,8 @@ def import_file(
                         f"Import of {path.name} cancelled; the case is as it was."
                     )
                 worker.batch(rows)
+            if cancelled and cancelled():  # asked while the last batch was written
+                raise ImportCancelled(f"Import of {path.name} cancelled; the case is as it was.")
             details.update(summary.as_dict())
     except Unreadable as exc:
         raise CaseError(f"{path.name} could not be imported: {exc}") from None

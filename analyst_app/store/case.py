@@ -25,6 +25,7 @@ from analyst_app.schema.loader import Schema, default_schema
 from analyst_app.store import audit
 from analyst_app.store.connection import (
     Connection,
+    DatabaseError,
     OperationalError,
     connect,
     quote_passphrase,
@@ -111,13 +112,21 @@ class Case:
         return self._closed
 
     def close(self) -> None:
-        """Close the case (again is harmless). A clean checkpoint leaves one file behind."""
+        """Close the case (again is harmless). A clean checkpoint leaves one file behind.
+
+        The checkpoint may fail (another reader, or a cursor left half-read, which makes
+        it raise "database table is locked", a DatabaseError): the connection is closed
+        all the same, so the key leaves memory; SQLite keeps the WAL consistent and the
+        next open checkpoints it.
+        """
         if self._closed:
             return
         self._closed = True
-        with suppress(OperationalError):
-            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        self.conn.close()
+        try:
+            with suppress(DatabaseError):  # OperationalError is a DatabaseError
+                self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            self.conn.close()
 
     def __enter__(self) -> Case:
         return self
