@@ -205,4 +205,4 @@ def test_the_command_line_knows_every_layout_without_importing_networkx() -> Non
     from analyst_app.cli.chart_command import LAYOUT_NAMES
     from analyst_app.graph import LAYOUTS
 
-    assert LAYOUT_NAMES == tuple(LAYOUTS)
+    assert tuple(LAYOUTS) == LAYOUT_NAMES

@@ -64,12 +64,11 @@ def test_demo_import_search_and_window_work_with_the_network_refused(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """demo -> import -> stats/search/verify -> the window, all in this process, offline."""
+    """demo -> import -> flags -> chart -> brief -> the window, all in this process, offline."""
     import json
 
     from analyst_app.demo.build import DEMO_PASSPHRASE, demo_case_path
 
-    # TODO(issue 10): add `threadline brief` here once the brief verb exists.
     monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
     demo = demo_case_path()  # where `--demo` looks, under the isolated XDG_DATA_HOME
     demo.parent.mkdir(parents=True)
@@ -93,6 +92,16 @@ def test_demo_import_search_and_window_work_with_the_network_refused(
     assert main(["search", str(demo), victim.split()[-1], "--json"]) == 0
     assert victim in capsys.readouterr().out
     assert main(["verify", str(demo)]) == 0
+    capsys.readouterr()
+    assert main(["flags", str(demo), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["findings"]
+    chart = tmp_path / "chart.png"
+    assert main(["chart", str(demo), "-o", str(chart)]) == 0
+    assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    brief = tmp_path / "brief.pdf"
+    assert main(["brief", str(demo), "-o", str(brief)]) == 0
+    assert brief.read_bytes()[:5] == b"%PDF-" and victim.encode() not in brief.read_bytes()
+    capsys.readouterr()
 
     # The window on the demo case, as `threadline --demo --screenshot` draws it.
     from PySide6.QtGui import QImage
