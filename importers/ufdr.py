@@ -18,13 +18,13 @@ import zlib
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
-from typing import IO, Any
-from xml.etree.ElementTree import Element, ParseError
+from typing import IO
+from xml.etree.ElementTree import Element
 
-from defusedxml import DefusedXmlException, EntitiesForbidden, ExternalReferenceForbidden
 from defusedxml.ElementTree import iterparse
 
 from importers.base import EntityDraft, Props, ReadOptions, Row, Unreadable
+from importers.safexml import XML_FAILURES, refusal
 from importers.ufdr_models import (
     SUPPORTED,
     Report,
@@ -85,38 +85,14 @@ def read(path: Path, options: ReadOptions) -> Iterator[Row]:
         walker = _Walker(Report(time_zone=options.time_zone))
         try:
             yield from walker.rows(counted)
-        except EntitiesForbidden as exc:
-            raise Unreadable(_entity_refused(exc)) from None
-        except ExternalReferenceForbidden:
-            raise Unreadable(
-                "it refers to an external resource, which Threadline refuses to fetch"
-            ) from None
-        except DefusedXmlException:
-            raise Unreadable("it uses XML features Threadline refuses for safety") from None
-        except ParseError as exc:
-            line, column = exc.position
-            raise Unreadable(
-                f"its XML is damaged or cut short at line {line}, column {column}"
-            ) from None
+        except XML_FAILURES as exc:
+            raise Unreadable(refusal(exc)) from None
         except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
             raise Unreadable(f"its report.xml is damaged inside the archive ({exc})") from None
         except OSError as exc:
             raise Unreadable(f"it could not be read ({exc.strerror or exc})") from None
         if options.progress:
             options.progress(1.0)
-
-
-def _entity_refused(exc: Any) -> str:
-    target = getattr(exc, "sysid", None)
-    if target:
-        return (
-            f"it declares an XML entity that reads {target!r}; Threadline refuses XML "
-            "entities because they can read other files or expand without limit"
-        )
-    return (
-        f"it declares an XML entity ({getattr(exc, 'name', '?')!r}); Threadline refuses "
-        "XML entities because they can expand without limit (a 'billion laughs' attack)"
-    )
 
 
 def _size(n: int) -> str:

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from xml.etree.ElementTree import Element, ParseError
+from xml.etree.ElementTree import Element
 
-from defusedxml import DefusedXmlException, EntitiesForbidden, ExternalReferenceForbidden
 from defusedxml.ElementTree import fromstring
 
 from analyst_app.schema.loader import PropertyDef, TypeDef, default_schema
 from importers.base import EntityDraft, Props, Unreadable
+from importers.safexml import XML_FAILURES, refusal
 
 OTHER_ENTITY = "Other"
 OTHER_LINK = "linked"
@@ -64,28 +64,8 @@ def parse(data: bytes) -> Element:
     try:
         root: Element = fromstring(decode(data), forbid_dtd=False)
         return root
-    except EntitiesForbidden as exc:
-        target = getattr(exc, "sysid", None)
-        if target:
-            raise Unreadable(
-                f"it declares an XML entity that reads {target!r}; Threadline refuses XML "
-                "entities because they can read other files or expand without limit"
-            ) from None
-        raise Unreadable(
-            f"it declares an XML entity ({getattr(exc, 'name', '?')!r}); Threadline refuses "
-            "XML entities because they can expand without limit (a 'billion laughs' attack)"
-        ) from None
-    except ExternalReferenceForbidden:
-        raise Unreadable(
-            "it refers to an external resource, which Threadline refuses to fetch"
-        ) from None
-    except DefusedXmlException:
-        raise Unreadable("it uses XML features Threadline refuses for safety") from None
-    except ParseError as exc:
-        line, column = exc.position
-        raise Unreadable(
-            f"its XML is damaged or cut short at line {line}, column {column}"
-        ) from None
+    except XML_FAILURES as exc:
+        raise Unreadable(refusal(exc)) from None
 
 
 # -- types ------------------------------------------------------------------------------

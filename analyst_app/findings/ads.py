@@ -16,27 +16,11 @@ import phonenumbers
 
 from analyst_app.findings.context import RuleContext, ending, in_list
 from analyst_app.findings.model import Finding
+from analyst_app.findings.union import Union
 from importers.narrative import extract_identifiers
 
 DAY = 86_400
 CONTACT_TYPES = ("phone:", "email:", "handle:")
-
-
-class _Union:
-    def __init__(self) -> None:
-        self.parent: dict[str, str] = {}
-
-    def find(self, x: str) -> str:
-        self.parent.setdefault(x, x)
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
-        return x
-
-    def join(self, a: str, b: str) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
 
 
 @dataclass
@@ -120,7 +104,7 @@ def _personas(ctx: RuleContext) -> list[Persona]:
     cached = ctx.cache.get("personas")
     if cached is not None:
         return list(cached)
-    uf = _Union()
+    uf = Union()
     has_phone: set[str] = set()
     ad_ids = {r[0] for r in ctx.q("SELECT id FROM entities WHERE type = 'OnlineAd'")}
     for contact, ad in ctx.q("SELECT source_id, target_id FROM links WHERE type = 'posted'"):

@@ -9,6 +9,7 @@ from typing import Any
 
 from analyst_app.findings.context import RuleContext, ending, in_list, money, txn_text
 from analyst_app.findings.model import Finding
+from analyst_app.findings.union import Union
 
 DAY = 86_400
 PAYROLL = "(lower(p.memo) LIKE '%payroll%' OR lower(p.memo) LIKE '%salary%' OR lower(p.memo) LIKE '%wage%')"  # noqa: E501
@@ -162,26 +163,9 @@ def _watched_countries(ctx: RuleContext, t: dict[str, Any]) -> list[Finding]:
     ]
 
 
-class _Union:
-    def __init__(self) -> None:
-        self.parent: dict[str, str] = {}
-
-    def find(self, x: str) -> str:
-        self.parent.setdefault(x, x)
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
-        return x
-
-    def join(self, a: str, b: str) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-
 def f17_control(ctx: RuleContext) -> list[Finding]:
     t = ctx.thresholds["F17"]
-    uf = _Union()
+    uf = Union()
     # identifiers that the holders of different accounts give: two holders at least, since
     # one holder entity owning two accounts is one person (or, before resolution, two
     # namesakes whose bank rows were joined by name), not one person controlling another
