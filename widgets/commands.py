@@ -133,39 +133,6 @@ class AddNote(QUndoCommand):
         self.context.edited.emit(self.object_id)
 
 
-class MergeEntities(QUndoCommand):
-    """Fold one entity into another; undo is the core's exact unmerge of that merge."""
-
-    def __init__(self, context: CaseContext, kept_id: str, merged_id: str, text: str) -> None:
-        super().__init__(text)
-        self.context, self.kept_id, self.merged_id = context, kept_id, merged_id
-        self.merge_id: int | None = None
-        self._done = False
-
-    def apply(self) -> None:
-        """Merge now (raising the core's reason if it refuses); the push's redo is skipped."""
-        self.redo()
-        self._done = True
-
-    def redo(self) -> None:
-        from analyst_app.resolution.merge import merge
-
-        if self._done:
-            self._done = False
-            return
-        self.merge_id = merge(self.context.case, self.kept_id, self.merged_id)
-        self.context.edited.emit(self.kept_id)
-        self.context.merged.emit()
-
-    def undo(self) -> None:
-        from analyst_app.resolution.merge import unmerge
-
-        if self.merge_id is not None:
-            unmerge(self.context.case, self.merge_id)
-        self.context.edited.emit(self.kept_id)
-        self.context.merged.emit()
-
-
 class DeleteEntities(QUndoCommand):
     """Delete entities with their links; undo restores every row the core removed."""
 

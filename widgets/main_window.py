@@ -235,7 +235,6 @@ class MainWindow(QMainWindow):
         self.views["heatmap"] = heatmap
         # The duplicates dock starts as a hidden tab; its matching libraries load late too.
         dupes = DuplicatesView(self.context, selection, self.undo_stack)
-        dupes.caseChanged.connect(lambda _ids: self.refresh())
         dupes.problem.connect(self._tell)
         self.views["duplicates"] = dupes
         for key in LATE_VIEWS:
@@ -466,7 +465,7 @@ class MainWindow(QMainWindow):
 
     def merge_selected(self, kept_id: str | None = None) -> bool:
         """Merge the two selected entities into `kept_id` (else ask which to keep)."""
-        from widgets.commands import MergeEntities
+        from widgets.merge_commands import MergeCommand, signals_for
 
         ids = sorted(self.selection.ids())
         if len(ids) != 2:
@@ -483,8 +482,12 @@ class MainWindow(QMainWindow):
             kept_id = ids[choices.index(chosen)]
         merged_id = next(i for i in ids if i != kept_id)
         label = names.get(merged_id, ("", merged_id))[1]
-        command = MergeEntities(
-            self.context, kept_id, merged_id, f"Merge {label} into {names[kept_id][1]}"
+        command = MergeCommand(
+            self.context,
+            kept_id,
+            merged_id,
+            labels=(names[kept_id][1], label),
+            signals=signals_for(self.undo_stack),
         )
         try:
             command.apply()

@@ -127,6 +127,7 @@ class MergeCommand(QUndoCommand):
         if isinstance(self.source, CaseContext):
             for entity_id in (self.kept_id, self.merged_id):
                 self.source.edited.emit(entity_id)
+            self.source.merged.emit()  # an entity went or came back: lists and counts reload
 
     def _give_up(self, what: str, exc: Exception, after: str) -> None:
         """Say why, and leave the stack: QUndoStack deletes an obsolete command."""
