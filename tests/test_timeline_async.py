@@ -111,9 +111,11 @@ class Ticks:
 def _shown(qtbot: QtBot, widget: TimelineWidget | HeatMapWidget) -> None:
     qtbot.addWidget(widget)
     widget.resize(1200, 560)
-    with qtbot.waitSignal(widget.loaded, timeout=60_000):
-        widget.show()
-        qtbot.waitExposed(widget)
+    widget.show()
+    qtbot.waitExposed(widget)
+    # Wait on the state, not the signal: a quick first load can finish before a
+    # waitSignal is armed.
+    qtbot.waitUntil(lambda: not widget.loading(), timeout=60_000)
 
 
 def _settle() -> None:

@@ -33,7 +33,7 @@ def linked(qtbot: QtBot, demo: Case) -> tuple[TimelineWidget, ChartWidget, Selec
     timeline = TimelineWidget(demo, selection)
     qtbot.addWidget(timeline)
     timeline.resize(1200, 500)
-    qtbot.waitSignal(timeline.loaded, timeout=20_000).wait()  # lanes are read on the pool
+    qtbot.waitUntil(lambda: not timeline.loading(), timeout=20_000)  # lanes are read on the pool
     timeline.rangeBrushed.connect(chart.set_time_window)
     return timeline, chart, selection
 

@@ -39,10 +39,12 @@ def _timeline(qtbot: QtBot, case: Case | None, selection: SelectionModel | None)
         widget.show()
         qtbot.waitExposed(widget)
         return widget
-    with qtbot.waitSignal(widget.loaded, timeout=20_000):
-        widget.show()
-        qtbot.waitExposed(widget)
-    assert not widget.loading() and not widget.panel.isVisible()
+    widget.show()
+    qtbot.waitExposed(widget)
+    # Wait on the state, not the signal: a quick first load can finish before a
+    # waitSignal is armed.
+    qtbot.waitUntil(lambda: not widget.loading(), timeout=20_000)
+    assert not widget.panel.isVisible()
     return widget
 
 
