@@ -97,6 +97,15 @@ def prepare(
         roles = typedef.roles or ()
         if record.role not in roles:
             raise RecordError(f"role {record.role!r} is not one of {', '.join(roles) or 'none'}")
+    if not record.label:
+        record.label = _default_label(typedef, record.properties)
+    check_row_parts(typedef, record)
+    return typedef
+
+
+def check_row_parts(typedef: TypeDef, record: Record) -> None:
+    """The checks that depend on one row, not on its properties: participants' roles,
+    times, link ends and the id. (ingest.prepare reuses the rest across rows.)"""
     if isinstance(record, Event):
         allowed = typedef.participants
         for role, _ in record.participants:
@@ -108,11 +117,8 @@ def prepare(
         record.end = _clean_time(record.end, "end")
     if record.id is None:
         record.id = _new_id(typedef, record.properties)
-    if not record.label:
-        record.label = _default_label(typedef, record.properties)
     if isinstance(record, Link) and not (record.source_id and record.target_id):
         raise RecordError("a link needs both ends")
-    return typedef
 
 
 def _fill_from_label(typedef: TypeDef, record: Record) -> None:

@@ -85,6 +85,10 @@ class ReadOptions:
     time_zone: str = "UTC"
     progress: Callable[[float], None] | None = None  # fraction of the file read, 0..1
     extra: dict[str, Any] = field(default_factory=dict)
+    # Locators of rows this same file already put into the case (a second import of the
+    # same bytes): an importer may yield them as bare `Row(locator)` without reading them
+    # into drafts, since ingest counts them as already present either way.
+    known: frozenset[str] = frozenset()
 
 
 class Importer(Protocol):

@@ -10,6 +10,7 @@ whose templates come out empty is left out (with its links and roles) unless it 
 from __future__ import annotations
 
 import string
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,9 +65,11 @@ class Value:
     default: str = ""
     convert: str = ""
     _columns: list[str] = field(default_factory=list)
+    _render: Callable[[_Row], str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._columns = _columns_of(self.template) if self.template else []
+        self._render = self._compile()
 
     @classmethod
     def parse(cls, raw: Any, where: str) -> Value:
@@ -90,6 +93,23 @@ class Value:
         raise SpecError(f"{where}: must be a template string or {{from: column, map: {{...}}}}")
 
     def render(self, row: _Row) -> str:
+        return self._render(row)
+
+    def _compile(self) -> Callable[[_Row], str]:
+        """The common shapes as small closures (a million rows each render ten values)."""
+        if not self.convert:
+            if self.source and not self.table:
+                column = self.source
+                return lambda row: row[column].strip()
+            if self.source:
+                column, table, default = self.source, self.table, self.default
+                return lambda row: table.get(row[column].strip().casefold(), default)
+            if len(self._columns) == 1 and self.template == "{" + self._columns[0] + "}":
+                column = self._columns[0]
+                return lambda row: row[column].strip()
+        return self._render_any
+
+    def _render_any(self, row: _Row) -> str:
         if self.source:
             found = row[self.source].strip()
             text = self.table.get(found.casefold(), self.default if self.table else found)

@@ -8,18 +8,21 @@ template renders.
 
 from __future__ import annotations
 
-from importers.base import Draft, EntityDraft, EventDraft, LinkDraft, Row
+from importers.base import Draft, EntityDraft, EventDraft, LinkDraft, Props, Row
 from importers.mapping import EntityRule, Spec, Value, _Row
 from importers.timeparse import parse_time
 
 CACHE_LIMIT = 200_000  # distinct values per entity rule before the cache starts over
 
 
+_MISSING = object()
+
+
 class RowProblem(ValueError):
     pass
 
 
-_Made = tuple[str, dict[str, str], str, str | None] | None  # key, properties, label, role
+_Made = tuple[str, Props, str, str | None] | None  # key, properties, label, role
 
 
 class SpecApplier:
@@ -27,7 +30,13 @@ class SpecApplier:
         self.spec, self.aliases = spec, aliases or {}
         self.zone = spec.time_zone or time_zone
         self._columns = {rule.name: self._rule_columns(rule) for rule in spec.entities}
-        self._cache: dict[str, dict[tuple[str, ...], _Made]] = {r.name: {} for r in spec.entities}
+        # The drafts themselves are cached and handed out again: ingest reads drafts and
+        # never changes them, and building four drafts per call record cost more than the
+        # rest of reading the row.
+        self._cache: dict[str, dict[tuple[str, ...], EntityDraft | None]] = {
+            r.name: {} for r in spec.entities
+        }
+        self._roles: dict[tuple[str, str], dict[str, str]] = {}
 
     @staticmethod
     def _rule_columns(rule: EntityRule) -> tuple[str, ...]:
@@ -59,7 +68,7 @@ class SpecApplier:
         return Row(locator, drafts, raw=raw)
 
     def _make(self, rule: EntityRule, row: _Row) -> _Made:
-        props = {
+        props: Props = {
             name: text for name, value in rule.properties.items() if (text := value.render(row))
         }
         if not props:
@@ -74,33 +83,37 @@ class SpecApplier:
         role = (rule.role.render(row) or None) if rule.role else None
         return key, props, label, role
 
+    def _draft(self, rule: EntityRule, row: _Row) -> EntityDraft | None:
+        made = self._make(rule, row)  # raises for a required entity: not cached
+        if made is None:
+            return None
+        key, props, label, role = made
+        return EntityDraft(
+            type=rule.type,
+            key=key,
+            properties=props,
+            label=label,
+            role=role,
+            optional=not rule.required,
+        )
+
     def _entities(self, row: _Row) -> tuple[list[Draft], dict[str, str]]:
         drafts: list[Draft] = []
         keys: dict[str, str] = {}
         for rule in self.spec.entities:
             cache = self._cache[rule.name]
-            signature = tuple(row[c] for c in self._columns[rule.name])
-            if signature in cache:
-                made = cache[signature]
-            else:
-                made = self._make(rule, row)  # raises for a required entity: not cached
+            signature = tuple([row[c] for c in self._columns[rule.name]])
+            draft = cache.get(signature, _MISSING)
+            if draft is _MISSING:
+                draft = self._draft(rule, row)
                 if len(cache) >= CACHE_LIMIT:
                     cache.clear()
-                cache[signature] = made
-            if made is None:
+                cache[signature] = draft
+            if draft is None:
                 continue
-            key, props, label, role = made
-            keys[rule.name] = key
-            drafts.append(
-                EntityDraft(
-                    type=rule.type,
-                    key=key,
-                    properties=dict(props),
-                    label=label,
-                    role=role,
-                    optional=not rule.required,
-                )
-            )
+            assert isinstance(draft, EntityDraft)
+            keys[rule.name] = draft.key
+            drafts.append(draft)
         return drafts, keys
 
     def _event(self, row: _Row, keys: dict[str, str], locator: str) -> EventDraft:
@@ -117,18 +130,22 @@ class SpecApplier:
             start = _time(rule.start, text, self.zone, rule.time_formats)
         if rule.end and (text := rule.end.render(row)):
             end = _time(rule.end, text, self.zone, rule.time_formats)
-        roles = {**rule.participants.get("*", {}), **rule.participants.get(kind, {})}
-        if rule.type.source:
-            roles.update(rule.participants.get(row[rule.type.source].strip(), {}))
+        chosen = row[rule.type.source].strip() if rule.type.source else ""
+        roles = self._roles.get((kind, chosen))
+        if roles is None:
+            roles = {**rule.participants.get("*", {}), **rule.participants.get(kind, {})}
+            if rule.type.source:
+                roles.update(rule.participants.get(chosen, {}))
+            self._roles[(kind, chosen)] = roles
         participants = [(role, keys[name]) for role, name in roles.items() if name in keys]
-        props = {k: t for k, v in rule.properties.items() if (t := v.render(row))}
+        props: Props = {k: t for k, v in rule.properties.items() if (t := v.render(row))}
         return EventDraft(
             type=kind,
             key=(rule.key.render(row) if rule.key else "") or locator,
             start=start,
             end=end,
             participants=participants,
-            properties=dict(props),
+            properties=props,
             label=rule.label.render(row) if rule.label else "",
         )
 

@@ -13,7 +13,11 @@ from importers.textfile import iter_table
 
 def read_with_spec(path: Path, spec: Spec, options: ReadOptions) -> Iterator[Row]:
     applier: SpecApplier | None = None
+    known = options.known
     for table_row in iter_table(path, progress=options.progress):
+        if table_row.locator in known:
+            yield Row(table_row.locator)
+            continue
         if table_row.problem:
             yield Row(table_row.locator, raw=table_row.raw, problem=table_row.problem)
             continue

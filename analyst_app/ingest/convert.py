@@ -11,8 +11,9 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from analyst_app.ingest.prepare import Preparer
 from analyst_app.model import Entity, Event, Link, Record
-from analyst_app.records import RecordError, prepare, search_text
+from analyst_app.records import RecordError
 from analyst_app.schema.grading import GradingScheme
 from analyst_app.schema.loader import Schema
 from importers.base import EntityDraft, EventDraft, LinkDraft, Row
@@ -59,6 +60,7 @@ class Converter:
     ) -> None:
         self.schema, self.source_sha = schema, source_sha
         self.region, self.grading = region, grading
+        self._preparer = Preparer(schema, region, grading)
         self.key_ids: dict[str, str] = {}  # draft key -> entity id, for the whole file
         self._ordinals: dict[str, int] = {}
         self._file_tag = hashlib.blake2b(
@@ -66,8 +68,7 @@ class Converter:
         ).hexdigest()
 
     def _prepare(self, record: Record) -> str:
-        typedef = prepare(record, self.schema, region=self.region, grading=self.grading)
-        return search_text(typedef, record.properties, record.label)
+        return self._preparer(record)
 
     def _entity(self, draft: EntityDraft) -> Entity:
         typedef = self.schema.get(draft.type, "entity")

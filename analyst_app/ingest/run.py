@@ -193,8 +193,10 @@ def import_file(
             worker = _Importer(case, summary, converter, source_id)
             if seen_before:
                 # The same bytes read by the same importer: rows already imported are known
-                # by their locators, so they are counted without being read into records.
+                # by their locators, so they are counted without being read into records
+                # (and importers that can, skip reading them at all).
                 worker.known = known_locators(case, source_id)
+                options.known = frozenset(worker.known)
             for rows in _batches(importer.read(path, options), BATCH_ROWS):
                 if cancelled and cancelled():
                     raise ImportCancelled(
