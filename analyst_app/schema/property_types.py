@@ -62,16 +62,26 @@ def _e164(text: str, region: str) -> str:
         raise ValueError(f"not a phone number: {text!r}") from exc
     if not phonenumbers.is_possible_number(number):
         raise ValueError(f"not a possible phone number: {text!r}")
-    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+    e164 = str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+    # Search forms need the national number next: keep it rather than parse again.
+    if len(_NATIONAL) >= 65_536:
+        _NATIONAL.clear()
+    _NATIONAL[e164] = str(number.national_number)
+    return e164
+
+
+_NATIONAL: dict[str, str] = {}
 
 
 @lru_cache(maxsize=65_536)
 def _phone_forms(value: str) -> tuple[str, ...]:
     """Analysts type numbers as written locally: "555 201" must find +1555201..."""
-    try:
-        national = str(phonenumbers.parse(value).national_number)
-    except phonenumbers.NumberParseException:
-        return (value,)
+    national = _NATIONAL.get(value)
+    if national is None:
+        try:
+            national = str(phonenumbers.parse(value).national_number)
+        except phonenumbers.NumberParseException:
+            return (value,)
     if len(national) > 7:
         return (value, national, national[-7:])  # the local number: "201-0199"
     return (value, national)
