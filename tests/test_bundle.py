@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import subprocess
 import sys
 import time
@@ -22,11 +23,12 @@ import pytest
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
-# Issue 10 asks for under 200 MB. The timeline's pyqtgraph brings numpy and its OpenBLAS
-# (42 MB, which cannot be stripped) and needs QtOpenGL, resolution brings rapidfuzz (12 MB)
-# and reportlab needs Pillow's core (about 10 MB): 236 MB measured. The limit keeps that
-# figure from creeping up while the 200 MB goal stays open.
-SIZE_LIMIT_MB = 245
+# Issue 10 asks for under 200 MB; 193 MB measured (236 MB before app.spec shrank Qt's ICU data,
+# stood in for QtOpenGL, stripped symbol tables and left out rapidfuzz's AVX2 builds and unused
+# stdnum registries). The biggest parts left: Qt with ICU (70 MB), numpy with OpenBLAS (41 MB,
+# which cannot be stripped), the Python archive (13 MB), cryptography (11 MB, for the keyring's
+# Secret Service session) and SQLCipher with OpenSSL (8 MB). The margin is for growth.
+SIZE_LIMIT_MB = 198
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,10 @@ def test_bundle_is_small_and_holds_only_what_the_app_uses(bundle: Bundle) -> Non
     assert {"libqoffscreen.so", "libqxcb.so", "libqsvg.so"} <= plugins
     assert "libqvnc.so" not in plugins  # a network server
     unwanted = (
+        "QtOpenGL",  # scripts/bundle_no_opengl.py stands in for it
+        "_avx2.",  # rapidfuzz falls back to its SSE2 builds
+        "stdnum/oui.dat",
+        "pyqtgraph/icons/peegee/",
         "QtNetwork",
         "QtWebEngine",
         "QtQml",
@@ -144,9 +150,12 @@ def test_bundle_is_small_and_holds_only_what_the_app_uses(bundle: Bundle) -> Non
     modules = (bundle.work / "app" / "PYZ-00.toc").read_text(encoding="utf-8")
     missing = [name for name in bundle.product if f"'{name}'" not in modules]
     assert not missing, f"product modules left out of the bundle: {missing}"
+    assert f"{internal}stdnum/iban.dat" in files and f"{internal}stdnum/be/banks.dat" in files
+    assert any(f.startswith(f"{internal}rapidfuzz/fuzz_cpp.") for f in files)
     for present in (
         "'phonenumbers.data.region_GB'",
         "'keyring.backends.SecretService'",
+        "'stdnum.be.iban'",  # stdnum.iban imports the country checks by computed name
     ):
         assert present in modules, present
     for absent in (
@@ -175,6 +184,52 @@ def test_bundle_carries_licences(bundle: Bundle) -> None:
     for dist in ("sqlcipher3-", "keyring-", "phonenumbers-", "PyYAML-"):
         folder = next(licences.glob(f"{dist}*"))
         assert any(folder.iterdir()), f"no licence text in {folder.name}"
+
+
+# Every ICU path QtCore has (collation, case mapping, converters, time-zone names), in locales
+# with their own rules. app.spec ships a smaller ICU data library (scripts/bundle_icu.py); Qt
+# must answer exactly as it does with the wheel's full one.
+ICU_PROBE = """
+from PySide6.QtCore import QCollator, QDateTime, QLocale, QStringConverter, QStringDecoder
+from PySide6.QtCore import QTimeZone
+names = ["Zoë", "zebra", "Émile", "apple", "Ørsted", "Ångström", "Łukasz", "Ćirić", "Ссора"]
+for tag in ("en_GB", "de_DE", "sv_SE", "pl_PL", "ru_RU", "tr_TR", "zh_CN", "ar_EG"):
+    print(tag, sorted(names, key=QCollator(QLocale(tag)).sortKey))
+print(QLocale("tr_TR").toUpper("istanbul"), QLocale("de_DE").toLower("STRASSE"))
+print(len(QStringConverter.availableCodecs()))
+for name in ("Shift-JIS", "windows-1251", "GB18030", "ISO-8859-2", "EUC-KR", "Big5"):
+    print(name, QStringDecoder(name).isValid())
+when = QDateTime.fromSecsSinceEpoch(1700000000)
+for zone in ("Europe/London", "America/Chicago", "Asia/Kolkata", "Africa/Lagos"):
+    tz = QTimeZone(zone.encode())
+    for tag in ("en_US", "de_DE", "es_MX", "fr_FR"):
+        print(zone, tag, tz.displayName(when, QTimeZone.NameType.LongName, QLocale(tag)))
+"""
+
+
+def test_qt_reads_the_same_from_the_smaller_icu_data(bundle: Bundle) -> None:
+    shipped = next(bundle.folder.rglob("libicudata.so.*"))
+    wheel = Path(importlib.util.find_spec("PySide6").origin or "").parent / "Qt/lib" / shipped.name
+    assert shipped.stat().st_size < wheel.stat().st_size * 0.6, "ICU data was not shrunk"
+
+    def probe(**env: str) -> str:
+        result = subprocess.run(
+            [sys.executable, "-c", ICU_PROBE],
+            capture_output=True,
+            text=True,
+            env={**os.environ, **env},
+            timeout=60,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    full = probe()
+    # The bundle's library has the wheel's soname, so preloading it replaces the wheel's.
+    assert probe(LD_PRELOAD=str(shipped)) == full
+    # Sensitive to the data: Swedish collation puts Å after Z, and names come in German.
+    swedish = next(line for line in full.splitlines() if line.startswith("sv_SE"))
+    assert swedish.index("Ångström") > swedish.index("zebra")
+    assert "Mittlere Greenwich-Zeit" in full
 
 
 def test_formats_from_the_bundle(bundle: Bundle) -> None:
