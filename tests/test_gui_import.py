@@ -137,12 +137,13 @@ def test_a_table_through_the_mapping_editor_with_a_preview(
     qtbot.addWidget(editor)
     assert editor.columns == ["Full name", "Date of birth", "Nationality", "Phone"]
     assert editor.raw.rowCount() == 3
-    editor.type.setCurrentIndex(editor.type.findData("Person"))
-    assert editor.spec["entities"]["row"]["properties"]["birth_date"] == "{Date of birth}"
-    assert editor.spec["entities"]["row"]["properties"]["nationality"] == "{Nationality}"
-    editor.set_property("Full name", "name")
-    editor.label_column.setCurrentText("Full name")
-    shown = {editor.made.item(r, 2).text() for r in range(editor.made.rowCount())}
+    (person,) = editor.panels()
+    person.type.setCurrentIndex(person.type.findData("Person"))
+    assert editor.spec["entities"]["person"]["properties"]["birth_date"] == "{Date of birth}"
+    assert editor.spec["entities"]["person"]["properties"]["nationality"] == "{Nationality}"
+    person.set_property("Full name", "name")
+    person.label_column.setCurrentText("Full name")
+    shown = {editor.made.item(r, 3).text() for r in range(editor.made.rowCount())}
     assert {"Maren Oakhollow", "Dara Fenwright"} <= shown
     dialog.use_mapping(0, editor.spec, "shelter intake")
     with qtbot.waitSignal(dialog.finishedImport, timeout=60_000) as finished:

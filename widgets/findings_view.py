@@ -9,8 +9,6 @@ they stay in the case (a reviewer can see what was set aside) without crowding t
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QFont, QPalette, QUndoStack
 from PySide6.QtWidgets import (
@@ -27,11 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from analyst_app.store import edits_more
 from analyst_app.store.case import Case
 from analyst_app.store.errors import CaseError
 from widgets.commands import CaseContext, SetFindingState
 from widgets.selection import SelectionModel
-from widgets.sidebar import SEVERITY_ORDER, load_findings
+from widgets.sidebar import SEVERITY_ORDER
 from widgets.workers import Job, run_job
 
 STATE_TEXT = {"open": "Open", "accepted": "Accepted", "dismissed": "Dismissed"}
@@ -95,7 +94,7 @@ class FindingsView(QWidget):
         layout.addLayout(top)
         layout.addLayout(decide)
         layout.addWidget(splitter, 1)
-        self.findings: list[Any] = []
+        self.findings: list[edits_more.FindingRow] = []
         self.busy: QProgressDialog | None = None
         self.refresh()
 
@@ -109,15 +108,13 @@ class FindingsView(QWidget):
 
     def refresh(self) -> None:
         chosen = {f.id for f in self.selected_findings()}
-        found = load_findings(self.case)
-        every = sorted(found or [], key=lambda f: (SEVERITY_ORDER.get(f.severity, 3), f.title))
+        found = edits_more.finding_rows(self.case)
+        every = sorted(found, key=lambda f: (SEVERITY_ORDER.get(f.severity, 3), f.title))
         shown_all = self.show_dismissed.isChecked()
         self.findings = [f for f in every if shown_all or f.state != "dismissed"]
         hidden = len(every) - len(self.findings)
         self.note.setText(
-            "Red-flag findings are not part of this build."
-            if found is None
-            else "No findings yet: run the red-flag rules."
+            "No findings yet: run the red-flag rules."
             if not every
             else f"{len(self.findings)} findings"
             + (f" ({hidden} dismissed, hidden)" if hidden else "")
@@ -153,7 +150,7 @@ class FindingsView(QWidget):
         self.table.resizeColumnsToContents()
         self._update_buttons()
 
-    def selected_findings(self) -> list[Any]:
+    def selected_findings(self) -> list[edits_more.FindingRow]:
         rows = sorted({index.row() for index in self.table.selectedIndexes()})
         return [self.findings[r] for r in rows if r < len(self.findings)]
 
@@ -197,10 +194,8 @@ class FindingsView(QWidget):
 
     def run_rules(self) -> Job | None:
         """Run the rules on the thread pool and store what they find (audited)."""
-        try:
-            from analyst_app.findings import run_rules, store_findings
-        except ImportError:
-            return None
+        from analyst_app.findings import run_rules, store_findings
+
         if self.context.busy:
             self.note.setText("Another task is reading the case; run the rules when it is done.")
             return None
@@ -248,16 +243,7 @@ class FindingsView(QWidget):
         for finding in self.selected_findings():
             ids.extend(finding.entities)
             for evidence in finding.evidence:
-                text = (
-                    evidence.get("text")
-                    if isinstance(evidence, dict)
-                    else getattr(evidence, "text", "")
-                )
-                where = (
-                    evidence.get("file")
-                    if isinstance(evidence, dict)
-                    else getattr(evidence, "file", "")
-                )
+                text, where = evidence.get("text", ""), evidence.get("file", "")
                 self.evidence.addItem(f"{text}    [{where}]")
         if ids:
             self.selection.set(ids, self)

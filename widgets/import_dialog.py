@@ -10,6 +10,7 @@ the case, or one made in the mapping editor (saved in the case with the import).
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,9 +35,11 @@ from PySide6.QtWidgets import (
 
 from analyst_app.ingest.formats import choose_importer
 from analyst_app.ingest.run import ImportSummary, import_file
+from analyst_app.store import edits_more
 from analyst_app.store.case import Case
 from analyst_app.store.errors import CaseError
 from importers import REGISTRY
+from importers.base import Unreadable
 from widgets.audit_view import QuarantineDialog
 from widgets.workers import Job, start
 
@@ -172,10 +175,29 @@ class ImportDialog(QDialog):
         row = self.files.currentRow() if row is None else row
         row = max(row, 0)
         path = self.chosen()[row][0]
-        editor = MappingEditor(self.case.schema, path, self)
+        initial = self.mapped[0] if self.mapped is not None else None
+        try:
+            editor = MappingEditor(
+                self.case.schema, path, self, saved=self.saved_specs(), initial=initial
+            )
+        except Unreadable as exc:
+            self.status.setText(f"{path.name} cannot be mapped: {exc}.")
+            return None
         if run and editor.exec():
             self.use_mapping(row, editor.spec, editor.spec_name)
         return editor
+
+    def saved_specs(self) -> dict[str, dict[str, Any]]:
+        """The specs earlier imports kept in the case, to start a mapping from."""
+        import yaml
+
+        found = {}
+        for name, text in edits_more.saved_specs(self.case).items():
+            with suppress(yaml.YAMLError):
+                raw = yaml.safe_load(text)
+                if isinstance(raw, dict):
+                    found[name] = raw
+        return found
 
     def use_mapping(self, row: int, spec: dict[str, Any], name: str) -> None:
         self.mapped = (spec, name)

@@ -105,6 +105,7 @@ class MainWindow(QMainWindow):
     viewsBuilt = Signal()
     chartLoaded = Signal()
     chartFailed = Signal(str)
+    viewsFailed = Signal(str)  # a late view (chart, timeline) could not be built
     locked = Signal()
     unlockFailed = Signal(str)
 
@@ -216,6 +217,14 @@ class MainWindow(QMainWindow):
         if not self.views or self.case.closed:
             return
         self.repaint()
+        try:
+            self._make_late_views()
+        except Exception as exc:  # e.g. a case whose time zone is unknown: say it, go on
+            sentence = f"The chart and timeline could not be built ({type(exc).__name__}: {exc})."
+            self.statusBar().showMessage(sentence)
+            self.viewsFailed.emit(sentence)
+
+    def _make_late_views(self) -> None:
         from widgets.chart import ChartWidget
         from widgets.duplicates_view import DuplicatesView
         from widgets.timeline import HeatMapWidget, TimelineWidget
@@ -264,7 +273,11 @@ class MainWindow(QMainWindow):
         chart = self.chart
         if chart is None or self.case.closed:
             return
-        graph = build_graph(self.case)
+        try:
+            graph = build_graph(self.case)
+        except Exception as exc:  # a bug or a damaged case: the chart says so, never hangs
+            self._layout_failed(chart, f"{type(exc).__name__}: {exc}")
+            return
         name, seed = chart.layout_name, chart.seed
         self.statusBar().showMessage(f"Laying out the chart ({len(graph.nodes):,} entities)…")
 

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -30,6 +29,7 @@ from analyst_app.schema.grading import DEFAULT_SCHEME, grading_schemes
 from analyst_app.store import Case
 from analyst_app.store.case import DEFAULT_SETTINGS
 from widgets import settings
+from widgets.error_label import ErrorLabel
 from widgets.unlock import CASE_FILTER
 from widgets.workers import run_job
 
@@ -79,10 +79,7 @@ class NewCaseDialog(QDialog):
             self.grading.addItem(scheme.label, name)
         self.grading.setCurrentIndex(max(0, self.grading.findData(DEFAULT_SCHEME)))
         self.bates = QLineEdit(DEFAULT_SETTINGS["bates_prefix"])
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #c0392b;")
-        self.error.hide()
+        self.error = ErrorLabel()
 
         form = QFormLayout()
         form.addRow("Case file", path_row)
@@ -140,8 +137,7 @@ class NewCaseDialog(QDialog):
         return ""
 
     def _say(self, sentence: str) -> None:
-        self.error.setText(sentence)
-        self.error.setVisible(bool(sentence))
+        self.error.say(sentence)
         if sentence:
             self.failed.emit(sentence)
 

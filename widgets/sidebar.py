@@ -1,14 +1,11 @@
 """The case sidebar: entities by type with counts, sources, findings, saved views.
 
 Clicking an entity type selects its entities; a finding selects the entities it names;
-a source opens its quarantined rows. Findings appear only once analyst_app.findings
-exists (it is built alongside), so the sidebar imports it lazily and copes without.
+a source opens its quarantined rows. Findings are read as plain rows
+(`edits_more.finding_rows`), so the sidebar never loads the rules to list them.
 """
 
 from __future__ import annotations
-
-import importlib
-from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
@@ -20,18 +17,6 @@ from widgets.selection import SelectionModel
 KIND = Qt.ItemDataRole.UserRole
 VALUE = Qt.ItemDataRole.UserRole + 1
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
-
-
-def load_findings(case: Case) -> list[Any] | None:
-    """The stored findings, or None when this build has no findings module yet."""
-    try:
-        findings = importlib.import_module("analyst_app.findings")
-    except ImportError:
-        return None
-    if not hasattr(findings, "load_findings"):  # the package is still being written
-        return None
-    loaded: list[Any] = findings.load_findings(case)
-    return loaded
 
 
 class Sidebar(QTreeWidget):
@@ -99,15 +84,13 @@ class Sidebar(QTreeWidget):
             )
             item.setData(0, KIND, "source")
             item.setData(0, VALUE, source.id)
-        found = load_findings(self.case)
-        if found is not None:
-            open_ones = [f for f in found if getattr(f, "state", "open") != "dismissed"]
-            findings = self._add_section("findings", "Findings", len(open_ones))
-            for finding in sorted(open_ones, key=lambda f: SEVERITY_ORDER.get(f.severity, 3)):
-                item = QTreeWidgetItem(findings, [finding.title, finding.severity])
-                item.setToolTip(0, finding.explanation)
-                item.setData(0, KIND, "finding")
-                item.setData(0, VALUE, list(finding.entities))
+        open_ones = [f for f in edits_more.finding_rows(self.case) if f.state != "dismissed"]
+        findings = self._add_section("findings", "Findings", len(open_ones))
+        for finding in sorted(open_ones, key=lambda f: SEVERITY_ORDER.get(f.severity, 3)):
+            item = QTreeWidgetItem(findings, [finding.title, finding.severity])
+            item.setToolTip(0, finding.explanation)
+            item.setData(0, KIND, "finding")
+            item.setData(0, VALUE, list(finding.entities))
         names = edits_more.chart_view_names(self.case)
         views = self._add_section("views", "Saved views", len(names))
         for name in names:

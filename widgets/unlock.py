@@ -30,6 +30,7 @@ from analyst_app import keys
 from analyst_app.store import Case
 from analyst_app.store.errors import CaseError
 from widgets import settings
+from widgets.error_label import ErrorLabel
 from widgets.workers import run_job
 
 CASE_FILTER = "Threadline cases (*.case);;All files (*)"
@@ -68,10 +69,7 @@ class UnlockDialog(QDialog):
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
         self.recent.itemDoubleClicked.connect(lambda _item: self.passphrase.setFocus())
         self.remember = QCheckBox("Remember on this workstation (OS keyring, this case only)")
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #c0392b;")
-        self.error.hide()
+        self.error = ErrorLabel()
 
         form = QFormLayout()
         form.addRow("Case file", path_row)
@@ -121,8 +119,7 @@ class UnlockDialog(QDialog):
             self.passphrase.setFocus()
 
     def _say(self, sentence: str) -> None:
-        self.error.setText(sentence)
-        self.error.setVisible(bool(sentence))
+        self.error.say(sentence)
 
     def try_open(self) -> None:
         """Unlock off the GUI thread; `opened` or `failed` follows."""

@@ -4,6 +4,9 @@ Why these pragmas:
 - `temp_store=MEMORY`: sorts and temporary tables never reach disk as plaintext.
 - `secure_delete=ON`: deleted rows are overwritten, not left in free pages.
 - WAL with a busy timeout: a second process reading the case waits, then fails cleanly.
+- `recursive_triggers=ON`: a REPLACE that deletes a row fires its delete trigger, so the
+  full-text index never keeps a replaced row (sqlite_utils used to set this on every open;
+  it is now imported only when used, so the store sets it itself).
 - A 256 MiB page cache: SQLCipher decrypts each page it reads, so analytic queries over
   an index were 4x slower than unencrypted with the default cache (DESIGN.md).
 """
@@ -91,6 +94,7 @@ def connect(path: Path, passphrase: str, *, create: bool) -> Connection:
             f"cache_size = -{CACHE_KIB}",
             f"busy_timeout = {BUSY_TIMEOUT_MS}",
             "synchronous = NORMAL",
+            "recursive_triggers = ON",
         ):
             conn.execute(f"PRAGMA {pragma}")
         if create:

@@ -1,5 +1,5 @@
 """What the workbench asks of a case beyond queries.py and editing.py: notes, sources,
-quarantined rows, saved views and entity counts for the sidebar.
+quarantined rows, saved views, stored findings and entity counts for the sidebar.
 
 Kept in the store package because DESIGN.md keeps all SQL here (a server backend can
 answer the same questions later). Writes go through `case.write`, so each note added or
@@ -48,6 +48,42 @@ class QuarantinedRow:
     raw: str | None
 
 
+@dataclass(frozen=True)
+class FindingRow:
+    """A stored finding as the sidebar and the findings dock list it.
+
+    Read here rather than through `analyst_app.findings.load_findings`, whose package
+    imports every rule (numpy, the importers: ~0.3 s) before the window's first paint.
+    The row is the `findings` table's contract; `evidence` holds its JSON objects.
+    """
+
+    id: str
+    rule: str
+    title: str
+    severity: str
+    explanation: str
+    entities: tuple[str, ...]
+    evidence: tuple[dict[str, Any], ...]
+    state: str
+
+
+_FINDING_ORDER = "CASE severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, rule, title, id"
+
+
+def finding_rows(case: Case) -> list[FindingRow]:
+    """The stored findings, most severe first (the order `load_findings` gives)."""
+    rows = case.conn.execute(
+        "SELECT id, rule, title, severity, explanation, entities, evidence, state"
+        f" FROM findings ORDER BY {_FINDING_ORDER}"
+    )
+    return [
+        FindingRow(
+            fid, rule, title, sev, expl, tuple(json.loads(ents)), tuple(json.loads(evid)), state
+        )
+        for fid, rule, title, sev, expl, ents, evid, state in rows
+    ]
+
+
 def entity_counts(case: Case) -> dict[str, int]:
     rows = case.conn.execute("SELECT type, count(*) FROM entities GROUP BY type ORDER BY type")
     return {t: n for t, n in rows}
@@ -89,6 +125,12 @@ def quarantined(case: Case, source_id: int, limit: int = 1000) -> list[Quarantin
         (source_id, limit),
     )
     return [QuarantinedRow(*row) for row in rows]
+
+
+def saved_specs(case: Case) -> dict[str, str]:
+    """Mapping specs kept in the case by earlier imports: name -> YAML text."""
+    rows = case.conn.execute("SELECT name, spec FROM import_specs ORDER BY name")
+    return {name: text for name, text in rows}
 
 
 def chart_view_names(case: Case) -> list[str]:
