@@ -13,17 +13,6 @@ import sys
 from collections.abc import Sequence
 
 from analyst_app import __version__
-from analyst_app.cli import (
-    brief_command,
-    case_commands,
-    chart_command,
-    demo_command,
-    export_command,
-    flags_command,
-    import_command,
-)
-from analyst_app.records import RecordError
-from analyst_app.schema.loader import SchemaError
 from analyst_app.store.errors import CaseError
 
 EPILOG = (
@@ -32,16 +21,35 @@ EPILOG = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="threadline",
-        description="Threadline: offline link charts, timelines and briefs for trafficking cases.",
-        epilog=EPILOG,
-    )
+def _global_options(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"Threadline {__version__}")
     parser.add_argument("--demo", action="store_true", help="open the demo case")
     parser.add_argument(
         "--screenshot", metavar="F.png", help="with --demo: render the window to F.png and exit"
+    )
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    # The verbs' modules import the store, importers and rules: only a verb pays for them.
+    from analyst_app.cli import (
+        brief_command,
+        case_commands,
+        chart_command,
+        demo_command,
+        export_command,
+        flags_command,
+        import_command,
+    )
+
+    parser = _global_options(
+        argparse.ArgumentParser(
+            prog="threadline",
+            description=(
+                "Threadline: offline link charts, timelines and briefs for trafficking cases."
+            ),
+            epilog=EPILOG,
+        )
     )
     verbs = parser.add_subparsers(dest="verb", metavar="VERB")
     case_commands.register(verbs)
@@ -61,9 +69,21 @@ def _open_gui(args: argparse.Namespace) -> int:
     return status
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def _parse(argv: Sequence[str] | None) -> tuple[argparse.ArgumentParser, argparse.Namespace]:
+    """Opening the window (no verb) skips building the verbs' parsers and their imports,
+    half a second of an analyst's start; anything else goes through the full parser."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    window = _global_options(argparse.ArgumentParser(prog="threadline", add_help=False))
+    args, rest = window.parse_known_args(argv)
+    if not rest:
+        args.verb = None
+        return window, args
     parser = build_parser()
-    args = parser.parse_args(argv)
+    return parser, parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser, args = _parse(argv)
     if args.screenshot and not args.demo:
         parser.error("--screenshot needs --demo")
     try:
@@ -71,28 +91,36 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _open_gui(args)
         status: int = args.run(args)
         return status
-    except (CaseError, RecordError, SchemaError) as exc:
-        print(f"threadline: {exc}", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
         print(
             "threadline: interrupted; the case is as it was after the last completed step.",
             file=sys.stderr,
         )
         return 1
-    except OSError as exc:
+    except Exception as exc:
+        return _report(exc)
+
+
+def _report(exc: Exception) -> int:
+    """One sentence for the user; a traceback only when THREADLINE_DEBUG asks for it."""
+    from analyst_app.records import RecordError
+    from analyst_app.schema.loader import SchemaError
+
+    if isinstance(exc, CaseError | RecordError | SchemaError):
+        print(f"threadline: {exc}", file=sys.stderr)
+        return 1
+    if isinstance(exc, OSError):
         where = f" ({exc.filename})" if exc.filename else ""
         print(f"threadline: {exc.strerror or exc}{where}.", file=sys.stderr)
         return 1
-    except Exception as exc:  # last line of defence: never a traceback for a user
-        if os.environ.get("THREADLINE_DEBUG"):
-            raise
-        print(
-            f"threadline: unexpected problem ({type(exc).__name__}); "
-            "set THREADLINE_DEBUG=1 to see the details.",
-            file=sys.stderr,
-        )
-        return 1
+    if os.environ.get("THREADLINE_DEBUG"):  # last line of defence: never a traceback for a user
+        raise exc
+    print(
+        f"threadline: unexpected problem ({type(exc).__name__}); "
+        "set THREADLINE_DEBUG=1 to see the details.",
+        file=sys.stderr,
+    )
+    return 1
 
 
 if __name__ == "__main__":

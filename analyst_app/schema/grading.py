@@ -9,10 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-import yaml
-
 from analyst_app.resources import resource_path
 from analyst_app.schema.loader import SchemaError
+from analyst_app.schema.yamlfile import safe_load
 
 
 @dataclass(frozen=True)
@@ -34,7 +33,7 @@ class GradingScheme:
 def grading_schemes() -> dict[str, GradingScheme]:
     schemes: dict[str, GradingScheme] = {}
     for path in sorted(resource_path("grading").glob("*.yaml")):
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = safe_load(path.read_text(encoding="utf-8"))
         try:
             scheme = GradingScheme(
                 name=str(raw["name"]),

@@ -15,6 +15,7 @@ import yaml
 
 from analyst_app.resources import resource_path
 from analyst_app.schema.property_types import PROPERTY_TYPES, PropertyType
+from analyst_app.schema.yamlfile import safe_load
 
 KINDS = ("entity", "link", "event")
 _TYPE_KEYS = {
@@ -150,7 +151,7 @@ def _read_properties(raw: Any, path: Path) -> dict[str, PropertyDef]:
 
 def _read_type(path: Path) -> dict[str, Any]:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise SchemaError(f"{path.name}: not valid YAML ({exc})") from None
     if not isinstance(raw, dict):

@@ -14,10 +14,6 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-import phonenumbers
-from stdnum import iban as stdnum_iban
-from stdnum import luhn
-
 
 @dataclass(frozen=True)
 class PropertyType:
@@ -56,6 +52,8 @@ class PhoneType(PropertyType):
 @lru_cache(maxsize=65_536)
 def _e164(text: str, region: str) -> str:
     """Parsing costs ~13 us a number; call records repeat the same few numbers, so cache."""
+    import phonenumbers  # here, not at the top: ~50 ms that opening a window never needs
+
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException as exc:
@@ -78,6 +76,8 @@ def _phone_forms(value: str) -> tuple[str, ...]:
     """Analysts type numbers as written locally: "555 201" must find +1555201..."""
     national = _NATIONAL.get(value)
     if national is None:
+        import phonenumbers
+
         try:
             national = str(phonenumbers.parse(value).national_number)
         except phonenumbers.NumberParseException:
@@ -178,13 +178,21 @@ class AccountType(IdentifierType):
     def clean(self, value: object, *, region: str = "US") -> str:
         text = super().clean(value)
         if re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}", text):
+            from stdnum import iban as stdnum_iban
+
             if not stdnum_iban.is_valid(text):
                 raise ValueError(f"IBAN fails its check digits: {text!r}")
             return text
-        if re.fullmatch(r"\d{13,19}", text) and not luhn.is_valid(text):
+        if re.fullmatch(r"\d{13,19}", text) and not _luhn_valid(text):
             # Plain bank account numbers are often 13+ digits too; only flag, never refuse.
             return text
         return text
+
+
+def _luhn_valid(text: str) -> bool:
+    from stdnum import luhn
+
+    return bool(luhn.is_valid(text))
 
 
 class HandleType(PropertyType):
