@@ -16,19 +16,11 @@ from typing import Any
 from analyst_app import keys
 from analyst_app.findings import Finding, load_findings, run_rules, store_findings, suggest_tags
 from analyst_app.store import Case
+from analyst_app.store.findings_rows import entity_names
 
 
 def _entities(case: Case, findings: list[Finding]) -> dict[str, tuple[str, str]]:
-    ids = sorted({e for f in findings for e in f.entities})
-    out: dict[str, tuple[str, str]] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        for eid, etype, label in case.conn.execute(
-            f"SELECT id, type, label FROM entities WHERE id IN ({', '.join('?' * len(chunk))})",
-            chunk,
-        ):
-            out[eid] = (etype, label)
-    return out
+    return entity_names(case, sorted({e for f in findings for e in f.entities}))
 
 
 def as_json(finding: Finding, entities: dict[str, tuple[str, str]]) -> dict[str, Any]:

@@ -13,6 +13,7 @@ import yaml
 from analyst_app import keys
 from analyst_app.ingest import import_file
 from analyst_app.store import Case, CaseError
+from analyst_app.store.saved import saved_spec
 
 
 class ProgressBar:
@@ -43,12 +44,12 @@ def load_spec(case: Case, spec: str | None) -> tuple[dict[str, Any] | None, str 
         text = path.read_text(encoding="utf-8")
         name = path.stem
     else:
-        row = case.conn.execute("SELECT spec FROM import_specs WHERE name = ?", (spec,)).fetchone()
-        if row is None:
+        saved = saved_spec(case, spec)
+        if saved is None:
             raise CaseError(
                 f"There is no spec file {spec} and no spec saved in the case by that name."
             )
-        text, name = row[0], spec
+        text, name = saved, spec
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError:

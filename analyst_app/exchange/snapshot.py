@@ -12,6 +12,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from analyst_app.model import Entity, Event, Link
+from analyst_app.store import snapshot_queries as q
 from analyst_app.store.case import Case
 
 
@@ -40,11 +41,8 @@ class Snapshot:
         }
 
 
-_FIELDS = "id, type, label, properties, status, source_grade, info_grade, handling"
-
-
 def _common(row: tuple[object, ...]) -> dict[str, object]:
-    rid, rtype, label, props, status, sg, ig, handling = row[:8]
+    rid, rtype, label, props, status, sg, ig, handling = row[:8]  # q.FIELDS
     return {
         "id": rid,
         "type": rtype,
@@ -58,7 +56,6 @@ def _common(row: tuple[object, ...]) -> dict[str, object]:
 
 
 def read_snapshot(case: Case, ids: Collection[str] | None = None) -> Snapshot:
-    conn = case.conn
     wanted = set(ids) if ids is not None else None
     snap = Snapshot(
         time_zone=str(case.settings.get("time_zone") or "UTC"),
@@ -66,17 +63,15 @@ def read_snapshot(case: Case, ids: Collection[str] | None = None) -> Snapshot:
     )
     every = [
         Entity(role=row[8], **_common(row))  # type: ignore[arg-type]
-        for row in conn.execute(f"SELECT {_FIELDS}, role FROM entities ORDER BY rowid")
+        for row in q.entity_rows(case)
     ]
     snap.entities = [e for e in every if wanted is None or e.id in wanted]
-    for row in conn.execute(f"SELECT {_FIELDS}, source_id, target_id FROM links ORDER BY rowid"):
+    for row in q.link_rows(case):
         snap.links.append(Link(source_id=row[8], target_id=row[9], **_common(row)))  # type: ignore[arg-type]
     parts: dict[str, list[tuple[str, str]]] = {}
-    for event_id, entity_id, role in conn.execute(
-        "SELECT event_id, entity_id, role FROM event_entities ORDER BY event_id, role, entity_id"
-    ):
+    for event_id, entity_id, role in q.participant_rows(case):
         parts.setdefault(event_id, []).append((role, entity_id))
-    for row in conn.execute(f"SELECT {_FIELDS}, start_utc, end_utc FROM events ORDER BY rowid"):
+    for row in q.event_rows(case):
         event = Event(start=row[8], end=row[9], participants=parts.get(row[0], []), **_common(row))  # type: ignore[arg-type]
         snap.events.append(event)
     if wanted is not None:
@@ -115,9 +110,6 @@ def _narrow(snap: Snapshot, wanted: set[str], every: list[Entity]) -> None:
 
 def _sources(case: Case, snap: Snapshot) -> None:
     wanted = {r.id for r in (*snap.entities, *snap.links, *snap.events)}
-    for object_id, file, sha, importer, locator in case.conn.execute(
-        "SELECT p.object_id, s.file_name, s.sha256, s.importer, p.locator FROM provenance p"
-        " JOIN sources s ON s.id = p.source_id ORDER BY s.id, p.locator"
-    ):
+    for object_id, file, sha, importer, locator in q.source_rows(case):
         if object_id in wanted:
             snap.sources.setdefault(object_id, []).append(Source(file, sha, importer, locator))

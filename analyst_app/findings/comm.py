@@ -22,34 +22,18 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from analyst_app.store import rule_queries
+from analyst_app.store.rule_queries import NO_TIME
+
 if TYPE_CHECKING:
     from analyst_app.findings.context import RuleContext
     from analyst_app.store.connection import Connection
 
 Ints = npt.NDArray[np.int64]
 BATCH = 50_000
-NO_TIME = -(2**62)  # a start_utc that is not a time: the record is left out
-# `direction` codes; 0 is anything else (missed, unknown, none). It sits in the JSON
+# `direction` codes (the store's DIRECTION); UNREAD: not read yet. It sits in the JSON
 # properties, costly to read for a million rows, so it is read only for the rows that need it.
 UNREAD, OUTGOING, INCOMING = -1, 1, 2
-DIRECTION = """CASE json_extract(properties, '$.direction')
-    WHEN 'outgoing' THEN 1 WHEN 'incoming' THEN 2 ELSE 0 END"""
-
-# `+type`: a plain scan in rowid order; the index on type would fetch nine rows in ten
-# one by one. unixepoch() is strftime('%s') (the same integer) at half the cost.
-EVENTS = """
-SELECT id, coalesce(unixepoch(start_utc), {none}),
-       type = 'Call'
-FROM events WHERE +type IN ('Call', 'Message') AND start_utc IS NOT NULL
-""".replace("{none}", str(NO_TIME))
-PARTIES = """
-SELECT event_id,
-       max(CASE WHEN role IN ('caller', 'sender') THEN entity_id END) AS a,
-       max(CASE WHEN role IN ('callee', 'recipient') THEN entity_id END) AS b,
-       max(CASE WHEN role = 'cell' THEN entity_id END)
-FROM event_entities WHERE role IN ('caller', 'sender', 'callee', 'recipient', 'cell')
-GROUP BY event_id HAVING a IS NOT NULL AND b IS NOT NULL
-"""
 
 Row = tuple[str, str, str, str, str]  # (event id, start_utc, 'Call'|'Message', A party, B party)
 
@@ -115,8 +99,7 @@ def _read(conn: Connection) -> Comm:
     ids: list[str] = []
     epochs: list[int] = []
     calls: list[int] = []
-    cursor = conn.execute(EVENTS)
-    while batch := cursor.fetchmany(BATCH):
+    for batch in rule_queries.call_times(conn, BATCH):
         i, e, c = zip(*batch, strict=True)
         ids.extend(i)
         epochs.extend(e)
@@ -129,8 +112,7 @@ def _read(conn: Connection) -> Comm:
     code(None)  # None (no cell) gets the code 0
     rows: list[int] = []
     columns: tuple[list[int], list[int], list[int]] = ([], [], [])
-    cursor = conn.execute(PARTIES)
-    while batch := cursor.fetchmany(BATCH):
+    for batch in rule_queries.call_parties(conn, BATCH):
         events, *parties = zip(*batch, strict=True)
         rows.extend(map(position.get, events, repeat(-1, len(events))))
         for column, values in zip(columns, parties, strict=True):
@@ -165,25 +147,16 @@ def directions(ctx: RuleContext, comm: Comm, rows: Ints) -> npt.NDArray[np.int8]
         wanted = {comm.events[n]: n for n in missing.tolist()}
         found = [
             (wanted[event], code)
-            for event, code in ctx.q(
-                f"SELECT id, {DIRECTION} FROM events WHERE +type IN ('Call', 'Message')"
-            )
+            for event, code in rule_queries.all_call_directions(ctx.case)
             if event in wanted
         ]
     else:
         events = [comm.events[n] for n in missing.tolist()]
         position = dict(zip(events, missing.tolist(), strict=True))
-        found = []
-        for at in range(0, len(events), 500):
-            chunk = events[at : at + 500]
-            found += [
-                (position[event], code)
-                for event, code in ctx.q(
-                    f"SELECT id, {DIRECTION} FROM events WHERE id IN"
-                    f" ({', '.join('?' * len(chunk))})",
-                    chunk,
-                )
-            ]
+        found = [
+            (position[event], code)
+            for event, code in rule_queries.call_directions(ctx.case, events)
+        ]
     comm.direction[missing] = 0
     if found:
         comm.direction[[n for n, _ in found]] = [code for _, code in found]
@@ -192,17 +165,7 @@ def directions(ctx: RuleContext, comm: Comm, rows: Ints) -> npt.NDArray[np.int8]
 
 def starts(ctx: RuleContext, events: Iterable[str]) -> dict[str, str]:
     """start_utc of these events (only the rows a finding shows are looked up)."""
-    wanted = list(dict.fromkeys(events))
-    out: dict[str, str] = {}
-    for at in range(0, len(wanted), 500):
-        chunk = wanted[at : at + 500]
-        out.update(
-            ctx.q(
-                f"SELECT id, start_utc FROM events WHERE id IN ({', '.join('?' * len(chunk))})",
-                chunk,
-            ).fetchall()
-        )
-    return out
+    return rule_queries.event_starts(ctx.case, list(dict.fromkeys(events)))
 
 
 def rows_of(ctx: RuleContext, comm: Comm, at: Sequence[int] | Ints) -> list[Row]:

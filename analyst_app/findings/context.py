@@ -3,6 +3,8 @@
 Transactions are read once into an in-memory temporary table (`temp.fx_txn`, columns
 already pulled out of the JSON properties, times already in the case's zone), so each
 money rule is one aggregate query over it. `temp_store=MEMORY` keeps it off the disk.
+Its SQL and the lookups below are in analyst_app.store.rule_queries (DESIGN.md keeps SQL in
+the store package); each rule's own aggregate over it still runs through `q`.
 """
 
 from __future__ import annotations
@@ -17,41 +19,14 @@ from zoneinfo import ZoneInfo
 from analyst_app.findings.model import Evidence, Finding
 from analyst_app.findings.thresholds import Thresholds
 from analyst_app.findings.victims import potential_victims
+from analyst_app.store import rule_queries
 
 if TYPE_CHECKING:
     from analyst_app.store.case import Case
 
-CHUNK = 500
 # A link such as "holder uses phone" is recorded by every bank row that repeats it; the
 # first few places cite it well enough, and a finding stays readable in the brief.
 PLACES_PER_OBJECT = 3
-
-TXN_TABLE = """
-CREATE TEMP TABLE fx_txn AS
-SELECT e.id AS id, a.entity_id AS account, e.start_utc AS ts,
-       strftime('%Y-%m-%d %H:%M', e.start_utc, {offset} || ' minutes') AS local,
-       CAST(strftime('%s', e.start_utc) AS INTEGER) AS epoch,
-       CAST(json_extract(e.properties, '$.amount') AS REAL) AS amount,
-       coalesce(json_extract(e.properties, '$.currency'), '') AS currency,
-       coalesce(json_extract(e.properties, '$.direction'), '') AS direction,
-       coalesce(json_extract(e.properties, '$.channel'), '') AS channel,
-       coalesce(json_extract(e.properties, '$.mcc'), '') AS mcc,
-       coalesce(json_extract(e.properties, '$.merchant_name'), '') AS merchant,
-       coalesce(json_extract(e.properties, '$.merchant_city'), '') AS city,
-       coalesce(json_extract(e.properties, '$.location'), '') AS location,
-       coalesce(json_extract(e.properties, '$.depositor'), '') AS depositor,
-       coalesce(json_extract(e.properties, '$.counterparty_name'), '') AS cp_name,
-       coalesce(json_extract(e.properties, '$.counterparty_country'), '') AS cp_country,
-       coalesce(json_extract(e.properties, '$.memo'), '') AS memo,
-       (SELECT x.entity_id FROM event_entities x WHERE x.event_id = e.id
-          AND x.role = 'merchant') AS merchant_id,
-       (SELECT x.entity_id FROM event_entities x WHERE x.event_id = e.id
-          AND x.role = 'counterparty') AS cp_id,
-       (SELECT x.entity_id FROM event_entities x WHERE x.event_id = e.id
-          AND x.role = 'depositor') AS depositor_id
-FROM events e JOIN event_entities a ON a.event_id = e.id AND a.role = 'account'
-WHERE e.type = 'Transaction' AND e.start_utc IS NOT NULL
-"""
 
 
 @dataclass
@@ -74,7 +49,8 @@ class RuleContext:
         return potential_victims(self.case)
 
     def q(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        return self.case.conn.execute(sql, params)
+        """Run a rule's own query (over `temp.fx_txn` and the case) through the store."""
+        return rule_queries.rule_query(self.case, sql, params)
 
     # -- time ------------------------------------------------------------------------
     def local(self, utc: str | None) -> str:
@@ -91,11 +67,7 @@ class RuleContext:
     def offset_sql(self, column: str, table: str = "events") -> str:
         """SQL for the case zone's UTC offset in minutes at `column`: a CASE over the zone's
         changes in the case's time span (one Python call per hour of the span, not per row)."""
-        # Two subqueries: each is one step down an index, where min() and max() in one
-        # SELECT scan the whole table.
-        first, last = self.q(
-            f"SELECT (SELECT min({column}) FROM {table}), (SELECT max({column}) FROM {table})"
-        ).fetchone()
+        first, last = rule_queries.time_bounds(self.case, column, table)
         if not first:
             return "0"
         start = datetime.fromisoformat(first[:13] + ":00:00+00:00")
@@ -121,19 +93,16 @@ class RuleContext:
         """Make `temp.fx_txn` once per run."""
         if self._txn_ready:
             return
-        conn = self.case.conn
-        conn.execute("DROP TABLE IF EXISTS temp.fx_txn")
-        conn.execute(TXN_TABLE.replace("{offset}", self.offset_sql("start_utc")))
-        conn.execute("CREATE INDEX temp.fx_txn_account ON fx_txn(account, ts)")
+        rule_queries.make_txn_table(self.case, self.offset_sql("start_utc"))
         self._txn_ready = True
 
     def close(self) -> None:
         """Drop this run's temporary tables (they live in memory until then)."""
         if self._txn_ready:
-            self.case.conn.execute("DROP TABLE IF EXISTS temp.fx_txn")
+            rule_queries.drop_txn_table(self.case)
             self._txn_ready = False
         while self.cleanups:
-            self.case.conn.execute(self.cleanups.pop())
+            rule_queries.run_cleanup(self.case, self.cleanups.pop())
 
     # -- evidence --------------------------------------------------------------------
     def evidence(self, rows: Iterable[tuple[str, str]]) -> tuple[Evidence, ...]:
@@ -141,15 +110,8 @@ class RuleContext:
         items = list(dict.fromkeys(rows))
         where: dict[str, list[tuple[int | None, str, str, str]]] = {}
         ids = list(dict.fromkeys(i for i, _ in items))
-        for start in range(0, len(ids), CHUNK):
-            chunk = ids[start : start + CHUNK]
-            for oid, sid, name, sha, loc in self.q(
-                "SELECT p.object_id, s.id, s.file_name, s.sha256, p.locator FROM provenance p"
-                f" JOIN sources s ON s.id = p.source_id WHERE p.object_id IN"
-                f" ({', '.join('?' * len(chunk))}) ORDER BY s.id, p.locator",
-                chunk,
-            ):
-                where.setdefault(oid, []).append((sid, name, sha, loc))
+        for oid, sid, name, sha, loc in rule_queries.places(self.case, ids):
+            where.setdefault(oid, []).append((sid, name, sha, loc))
         out: list[Evidence] = []
         for oid, text in items:
             places = where.get(oid, [])[:PLACES_PER_OBJECT] or [(None, "", "", "")]
@@ -161,26 +123,15 @@ class RuleContext:
         """Who owns each account (`owns` links), in one query per chunk."""
         wanted = list(dict.fromkeys(accounts))
         out: dict[str, list[str]] = {}
-        for start in range(0, len(wanted), CHUNK):
-            chunk = wanted[start : start + CHUNK]
-            for source, target in self.q(
-                "SELECT source_id, target_id FROM links WHERE type = 'owns' AND target_id IN"
-                f" ({', '.join('?' * len(chunk))}) ORDER BY source_id",
-                chunk,
-            ):
-                out.setdefault(target, []).append(source)
+        for source, target in rule_queries.owners(self.case, wanted):
+            out.setdefault(target, []).append(source)
         return out
 
     def labels(self, ids: Iterable[str]) -> dict[str, str]:
         wanted = list(dict.fromkeys(ids))
         out: dict[str, str] = {}
-        for start in range(0, len(wanted), CHUNK):
-            chunk = wanted[start : start + CHUNK]
-            for eid, label in self.q(
-                f"SELECT id, label FROM entities WHERE id IN ({', '.join('?' * len(chunk))})",
-                chunk,
-            ):
-                out[eid] = label
+        for eid, label in rule_queries.labels(self.case, wanted):
+            out[eid] = label
         return out
 
     def finding(

@@ -11,6 +11,7 @@ import json
 from typing import TYPE_CHECKING
 
 from analyst_app.findings.model import STATES, Evidence, Finding
+from analyst_app.store import findings_rows as rows_
 from analyst_app.store.errors import CaseError
 
 if TYPE_CHECKING:
@@ -22,19 +23,13 @@ def store_findings(case: Case, findings: list[Finding]) -> dict[str, int]:
     from analyst_app.store.case import utc_now
 
     now = utc_now()
-    decided = dict(
-        case.conn.execute("SELECT id, state FROM findings WHERE state != 'open'").fetchall()
-    )
+    decided = rows_.decided_states(case)
     by_rule: dict[str, int] = {}
     for finding in findings:
         by_rule[finding.rule] = by_rule.get(finding.rule, 0) + 1
     details = {"findings": len(findings), "by_rule": by_rule, "kept_decisions": len(decided)}
     with case.write("run findings", details) as conn:
-        conn.execute(
-            "DELETE FROM finding_entities WHERE finding_id IN"
-            " (SELECT id FROM findings WHERE state = 'open')"
-        )
-        conn.execute("DELETE FROM findings WHERE state = 'open'")
+        rows_.delete_open(conn)
         seen: set[str] = set()
         for f in findings:
             if f.id in seen:
@@ -51,42 +46,18 @@ def store_findings(case: Case, findings: list[Finding]) -> dict[str, int]:
                 f.run_at or now,
             )
             if f.id in decided:  # the analyst's decision stays; the content is refreshed
-                conn.execute(
-                    "UPDATE findings SET rule = ?, title = ?, severity = ?, explanation = ?,"
-                    " entities = ?, evidence = ?, thresholds = ?, run_at = ? WHERE id = ?",
-                    (*row, f.id),
-                )
-                conn.execute("DELETE FROM finding_entities WHERE finding_id = ?", (f.id,))
+                rows_.refresh_decided(conn, f.id, row)
             else:
-                conn.execute(
-                    "INSERT INTO findings (id, rule, title, severity, explanation, entities,"
-                    " evidence, thresholds, state, run_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
-                    " 'open', ?)",
-                    (f.id, *row),
-                )
-            conn.executemany(
-                "INSERT OR IGNORE INTO finding_entities (finding_id, entity_id) VALUES (?, ?)",
-                [(f.id, e) for e in f.entities],
-            )
+                rows_.insert_open(conn, f.id, row)
+            rows_.link_entities(conn, f.id, f.entities)
     return {"stored": len(seen), "kept_decisions": len(decided)}
-
-
-_ORDER = "CASE severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, rule, title, id"
 
 
 def load_findings(case: Case, *, entity_id: str | None = None) -> list[Finding]:
     """Saved findings, most severe first; with `entity_id`, only those about that entity."""
     from analyst_app.findings.victims import potential_victims
 
-    sql = (
-        "SELECT id, rule, title, severity, explanation, entities, evidence, thresholds, state,"
-        " run_at FROM findings"
-    )
-    params: tuple[str, ...] = ()
-    if entity_id is not None:
-        sql += " WHERE id IN (SELECT finding_id FROM finding_entities WHERE entity_id = ?)"
-        params = (entity_id,)
-    rows = case.conn.execute(f"{sql} ORDER BY {_ORDER}", params).fetchall()
+    rows = rows_.finding_rows(case, entity_id=entity_id)
     victims = potential_victims(case) if rows else frozenset()
     out = []
     for fid, rule, title, sev, expl, ents, evid, thr, state, run_at in rows:
@@ -113,11 +84,11 @@ def set_state(case: Case, finding_id: str, state: str) -> None:
     """Record the analyst's decision on a finding (audited with the old and new state)."""
     if state not in STATES:
         raise CaseError(f"A finding's state is one of {', '.join(STATES)}, not {state!r}.")
-    row = case.conn.execute("SELECT state FROM findings WHERE id = ?", (finding_id,)).fetchone()
-    if row is None:
+    old = rows_.finding_state(case, finding_id)
+    if old is None:
         raise CaseError(f"There is no finding {finding_id!r} in this case.")
-    if row[0] == state:
+    if old == state:
         return
-    details = {"id": finding_id, "old": row[0], "new": state}
+    details = {"id": finding_id, "old": old, "new": state}
     with case.write("finding state", details) as conn:
-        conn.execute("UPDATE findings SET state = ? WHERE id = ?", (state, finding_id))
+        rows_.update_state(conn, finding_id, state)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from analyst_app.resources import resource_path
+from analyst_app.store import tag_rows
 from analyst_app.store.errors import CaseError
 
 if TYPE_CHECKING:
@@ -89,9 +90,8 @@ def suggest_tags(
         from analyst_app.findings.thresholds import case_thresholds
 
         vocabularies = list(case_thresholds(case)["TAGS"]["vocabularies"])
-    fields = ", ".join(f"json_extract(properties, '$.{f}')" for f in TEXT_FIELDS)
     suggestions: list[TagSuggestion] = []
-    for row in case.conn.execute(f"SELECT id, {fields} FROM events WHERE type = 'Tip'"):
+    for row in tag_rows.tip_texts(case, TEXT_FIELDS):
         seen: set[tuple[str, str]] = set()
         for name, text in zip(TEXT_FIELDS, row[1:], strict=True):
             if not text:
@@ -102,9 +102,7 @@ def suggest_tags(
                     suggestions.append(TagSuggestion(row[0], vocab, tag, name, matched))
     if not store:
         return suggestions
-    decided = {
-        (o, v, t) for o, v, t in case.conn.execute("SELECT object_id, vocabulary, tag FROM tags")
-    }
+    decided = tag_rows.tag_keys(case)
     new = [s for s in suggestions if (s.object_id, s.vocabulary, s.tag) not in decided]
     if new:
         from analyst_app.store.case import utc_now
@@ -114,10 +112,8 @@ def suggest_tags(
         for s in new:
             by_vocab[s.vocabulary] = by_vocab.get(s.vocabulary, 0) + 1
         with case.write("suggest tags", {"suggested": len(new), "by_vocabulary": by_vocab}) as c:
-            c.executemany(
-                "INSERT OR IGNORE INTO tags (object_id, vocabulary, tag, state, created_at,"
-                " created_by) VALUES (?, ?, ?, 'suggested', ?, ?)",
-                [(s.object_id, s.vocabulary, s.tag, now, SUGGESTER) for s in new],
+            tag_rows.insert_suggested(
+                c, [(s.object_id, s.vocabulary, s.tag, now, SUGGESTER) for s in new]
             )
     return new
 
@@ -125,30 +121,20 @@ def suggest_tags(
 def _decide(case: Case, object_id: str, vocabulary: str, tag: str, state: str) -> None:
     if vocabulary not in load_vocabularies() or tag not in load_vocabularies()[vocabulary].tags:
         raise CaseError(f"{tag!r} is not a tag of the {vocabulary!r} vocabulary.")
-    row = case.conn.execute(
-        "SELECT state FROM tags WHERE object_id = ? AND vocabulary = ? AND tag = ?",
-        (object_id, vocabulary, tag),
-    ).fetchone()
-    if row is None and state == "rejected":
+    old = tag_rows.tag_state(case, object_id, vocabulary, tag)
+    if old is None and state == "rejected":
         raise CaseError(f"{object_id} has no tag {tag!r} to reject.")
-    if row is not None and row[0] == state:
+    if old == state:
         return
     from analyst_app.store.case import utc_now
 
     details = {"object_id": object_id, "vocabulary": vocabulary, "tag": tag,
-               "old": row[0] if row else None, "new": state}  # fmt: skip
+               "old": old, "new": state}  # fmt: skip
     with case.write(f"{state[:-2] if state.endswith('ed') else state} tag", details) as conn:
-        if row is None:
-            conn.execute(
-                "INSERT INTO tags (object_id, vocabulary, tag, state, created_at, created_by)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (object_id, vocabulary, tag, state, utc_now(), case.analyst),
-            )
+        if old is None:
+            tag_rows.insert_tag(conn, object_id, vocabulary, tag, state, utc_now(), case.analyst)
         else:
-            conn.execute(
-                "UPDATE tags SET state = ? WHERE object_id = ? AND vocabulary = ? AND tag = ?",
-                (state, object_id, vocabulary, tag),
-            )
+            tag_rows.update_tag(conn, object_id, vocabulary, tag, state)
 
 
 def accept_tag(case: Case, object_id: str, vocabulary: str, tag: str) -> None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from analyst_app.store import rule_queries as rq
+
 if TYPE_CHECKING:
     from analyst_app.store.case import Case
 
@@ -20,32 +22,24 @@ def name_key(text: str) -> str:
 
 def potential_victims(case: Case) -> frozenset[str]:
     """Persons marked victim, their unresolved namesakes and `same as` twins, their accounts."""
-    conn = case.conn
-    marked = [r[0] for r in conn.execute("SELECT id FROM entities WHERE role = 'victim'")]
+    marked = rq.marked_victims(case)
     if not marked:
         return frozenset()
-    names = {
-        name_key(label)
-        for (label,) in conn.execute("SELECT label FROM entities WHERE role = 'victim'")
-    }
+    names = {name_key(label) for label in rq.victim_labels(case)}
     names.discard("")
     people = set(marked)
-    for eid, label in conn.execute("SELECT id, label FROM entities WHERE type = 'Person'"):
+    for eid, label in rq.person_labels(case):
         if name_key(label) in names:
             people.add(eid)
-    for a, b in conn.execute("SELECT source_id, target_id FROM links WHERE type = 'same_as'"):
+    for a, b in rq.same_as_pairs(case):
         if a in people or b in people:
             people.update((a, b))
     accounts = {
         target
-        for source, target in conn.execute(
-            "SELECT source_id, target_id FROM links WHERE type = 'owns'"
-        )
+        for source, target in rq.owns_pairs(case)
         if source in people and target.startswith("account:")
     }
-    for eid, holder in conn.execute(
-        "SELECT id, json_extract(properties, '$.holder') FROM entities WHERE type = 'Account'"
-    ):
+    for eid, holder in rq.account_holders(case):
         if holder and name_key(str(holder)) in names:
             accounts.add(eid)
     return frozenset(people | accounts)
