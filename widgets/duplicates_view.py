@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 from analyst_app.resolution import RESOLVED_TYPES, Candidate, candidates, decide
 from analyst_app.store.case import Case
 from analyst_app.store.errors import CaseError
-from analyst_app.store.queries import provenance
+from analyst_app.store.queries import connection_counts, provenance
 from widgets.commands import CaseContext
 from widgets.merge_commands import MergeCommand, signals_for
 from widgets.selection import SelectionModel
@@ -74,12 +74,7 @@ class RecordFacts:
     def __init__(self, case: Case, entity_id: str, label: str) -> None:
         self.id, self.label = entity_id, label
         self.sources = provenance(case, entity_id)
-        row = case.conn.execute(
-            "SELECT (SELECT COUNT(*) FROM links WHERE ? IN (source_id, target_id)),"
-            " (SELECT COUNT(*) FROM event_entities WHERE entity_id = ?)",
-            (entity_id, entity_id),
-        ).fetchone()
-        self.links, self.events = int(row[0]), int(row[1])
+        self.links, self.events = connection_counts(case, entity_id)
 
     def weight(self) -> tuple[int, int, int]:
         """More source rows first, then more connections, then the fuller name."""

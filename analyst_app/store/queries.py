@@ -160,3 +160,13 @@ def provenance(case: Case, object_id: str) -> list[dict[str, Any]]:
         (object_id,),
     )
     return [{"source_id": s, "file": f, "sha256": h, "locator": loc} for s, f, h, loc in rows]
+
+
+def connection_counts(case: Case, entity_id: str) -> tuple[int, int]:
+    """(links, events) an entity takes part in: how connected each side of a merge is."""
+    row = case.conn.execute(
+        "SELECT (SELECT COUNT(*) FROM links WHERE ? IN (source_id, target_id)),"
+        " (SELECT COUNT(*) FROM event_entities WHERE entity_id = ?)",
+        (entity_id, entity_id),
+    ).fetchone()
+    return int(row[0]), int(row[1])
