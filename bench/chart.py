@@ -271,7 +271,13 @@ def main() -> None:
     parser.add_argument("--links", type=int, default=20_000)
     parser.add_argument("--sample", type=int, default=1_000)
     parser.add_argument("--full-reference", action="store_true")
+    parser.add_argument(
+        "--only",
+        default="layout,other,analysis,widget,cli",
+        help="comma-separated parts to run (default: all of layout,other,analysis,widget,cli)",
+    )
     args = parser.parse_args()
+    parts = set(args.only.split(","))
 
     print(f"Synthetic case: {args.nodes:,} entities, {args.links:,} links")
     g = synthetic(args.nodes, args.links)
@@ -285,9 +291,30 @@ def main() -> None:
     print("\nForce layout")
     ours, pos = timed("ours: layout(chart, 'force') (igraph FR, packed)", lambda: layout(chart))
     assert len(pos) == len(chart.nodes)
+    if "layout" in parts:
+        layout_figures(chart, pos, ours, args.sample, args.full_reference)
+    if "other" in parts:
+        other_figures(chart, pos)
+    if "analysis" in parts:
+        analysis_figures(chart)
+    if "widget" in parts:
+        print("\nChart widget (Qt, offscreen)")
+        widget_figures(chart, pos)
+    if "cli" in parts:
+        print("\n`threadline chart` end to end (process start to PNG written)")
+        with tempfile.TemporaryDirectory() as folder:
+            case_path = as_case(g, Path(folder))
+            cli_figures(case_path, Path(folder), chart.graph, args.sample)
+    print(f"\nPeak memory (RSS) of this process: {rss_mb():,.0f} MB (target for the 10k chart:"
+          " < 600 MB)")  # fmt: skip
+
+
+def layout_figures(
+    chart: ChartGraph, pos: dict[str, tuple[float, float]], ours: float, size: int, full: bool
+) -> None:
     again = layout(chart)
     print(f"  same coordinates on a second run: {again == pos}")
-    small = sample(chart.graph, args.sample)
+    small = sample(chart.graph, size)
     small_chart = ChartGraph.from_networkx(small)
     ours_small, _ = timed(f"ours on the {len(small):,}-node sample", lambda: layout(small_chart))
     try:
@@ -302,14 +329,14 @@ def main() -> None:
             lambda: nx.spring_layout(small, iterations=50, seed=1),
         )
         print(f"  on the same sample: ours is {ref_small / ours_small:,.0f}x faster")
-        if args.full_reference:
+        if full:
             ref, _ = timed(
                 f"networkx.spring_layout(iterations=50) on all {len(chart.graph):,} nodes",
                 lambda: nx.spring_layout(chart.graph, iterations=50, seed=1),
             )
             label = "measured"
         else:
-            double = sample(chart.graph, 2 * args.sample)
+            double = sample(chart.graph, 2 * size)
             ref_double, _ = timed(
                 f"networkx.spring_layout(iterations=50) on a {len(double):,}-node sample",
                 lambda: nx.spring_layout(double, iterations=50, seed=1),
@@ -322,12 +349,16 @@ def main() -> None:
         print(f"  {len(chart.graph):,}-node chart: ours is {ref / ours:,.0f}x faster")
         print(f"  ({label}; {verdict} the >= 20x target)")
 
+
+def other_figures(chart: ChartGraph, pos: dict[str, tuple[float, float]]) -> None:
     print("\nOther layouts")
     for name in ("circular", "grouped", "grid", "peacock", "hierarchical"):
         timed(f"layout(chart, {name!r})", lambda name=name: layout(chart, name))
     pinned = {n: xy for i, (n, xy) in enumerate(sorted(pos.items())) if i % 10}
     timed("incremental, 90% pinned", lambda: layout(chart, "force", pinned=pinned))
 
+
+def analysis_figures(chart: ChartGraph) -> None:
     print("\nAnalysis (igraph fast path against networkx, same numbers)")
     fast, est = timed(
         "betweenness k=256, igraph", lambda: betweenness(chart, k=256, engine="igraph")
@@ -342,15 +373,6 @@ def main() -> None:
     timed("eigenvector, igraph", lambda: eigenvector(chart, engine="igraph"))
     timed("communities (Louvain), igraph", lambda: communities(chart, engine="igraph"))
     timed("communities (Louvain), networkx", lambda: communities(chart, engine="networkx"))
-
-    print("\nChart widget (Qt, offscreen)")
-    widget_figures(chart, pos)
-    print("\n`threadline chart` end to end (process start to PNG written)")
-    with tempfile.TemporaryDirectory() as folder:
-        case_path = as_case(g, Path(folder))
-        cli_figures(case_path, Path(folder), chart.graph, args.sample)
-    print(f"\nPeak memory (RSS) of this process: {rss_mb():,.0f} MB (target for the 10k chart:"
-          " < 600 MB)")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -43,14 +43,16 @@ def colours(path: Path) -> int:
 def test_png_of_the_whole_demo_case(demo_case_file: Path, tmp_path: Path) -> None:
     out = tmp_path / "chart.png"
     done = run_cli(
-        "chart", str(demo_case_file), "-o", str(out), "--json", passphrase=DEMO_PASSPHRASE
-    )
+        "chart", str(demo_case_file), "-o", str(out), "--whole", "--json",
+        passphrase=DEMO_PASSPHRASE,
+    )  # fmt: skip
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     with Case.open(demo_case_file, DEMO_PASSPHRASE) as case:
         chart = build_graph(case)
     assert report["entities"] == len(chart.nodes)
     assert report["links"] == len(chart.edges)
+    assert report["scope"] == "whole"
     image = QImage(str(out))
     assert (image.width(), image.height()) == (1920, 1080)
     assert colours(out) > 50  # not blank: discs of many colours, lines, text

@@ -55,6 +55,7 @@ def cmd_chart(args: argparse.Namespace) -> int:
             height=args.height,
             seed=args.seed,
             view=args.view,
+            whole=args.whole,
         )
     if args.json:
         json.dump(result.as_dict(), sys.stdout, ensure_ascii=False, indent=1)
@@ -76,6 +77,11 @@ def register(verbs: Any) -> None:
     parser.add_argument("--focus", metavar="ID", help="chart this entity and its neighbours")
     parser.add_argument("--depth", type=int, default=1, help="hops out from --focus (default 1)")
     parser.add_argument("--view", metavar="NAME", help="draw a view saved in the case")
+    parser.add_argument(
+        "--whole",
+        action="store_true",
+        help="draw every entity (default: suspects, victims, findings and their strongest ties)",
+    )
     parser.add_argument("--width", type=int, default=1920, help="pixels (default 1920)")
     parser.add_argument("--height", type=int, default=1080, help="pixels (default 1080)")
     parser.add_argument("--seed", type=int, default=0, help="layout seed (default 0)")

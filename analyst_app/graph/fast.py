@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import random
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TypeAlias
@@ -70,6 +70,19 @@ def to_igraph(g: nx.Graph, weight: str | None = None) -> Indexed:
     if weight:
         graph.es["weight"] = [float(w) for _, _, w in pairs]
     return Indexed(graph, [str(n) for n in names], index)
+
+
+def to_igraph_of(graph: nx.Graph, nodes: Iterable[str]) -> Indexed:
+    """`to_igraph(graph.subgraph(nodes))`, the same graph, read off the adjacency: a
+    networkx subgraph view filters every edge it yields (0.4 s for a 10,000-node piece)."""
+    names = sorted(nodes, key=str)
+    index = {n: i for i, n in enumerate(names)}
+    adj = graph.adj
+    edges: list[tuple[int, int]] = []
+    for i, u in enumerate(names):
+        later = sorted(k for k in (index.get(v, -1) for v in adj[u]) if k > i)
+        edges.extend((i, j) for j in later)
+    return Indexed(ig.Graph(n=len(names), edges=edges), [str(n) for n in names], index)
 
 
 def indexed(g: GraphLike) -> Indexed:

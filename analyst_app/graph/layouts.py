@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 import networkx as nx
 
 from analyst_app.graph.analysis import communities
+from analyst_app.graph.declutter import separate
 from analyst_app.graph.fast import GraphLike, simple
 from analyst_app.graph.force_layout import force, incremental, per_component
 from analyst_app.graph.geometry import (
@@ -129,7 +130,7 @@ def _fan_out(graph: nx.Graph, comp: list[str], seed: int) -> Positions:
             mx, my = sum(p[0] for p in near) / len(near), sum(p[1] for p in near) / len(near)
             toward = math.atan2(pos[hub][1] - my, pos[hub][0] - mx)
         pos.update(_fan(pos[hub], toward, tail))
-    return pos
+    return separate(pos, graph)
 
 
 def peacock(g: GraphLike, *, seed: int = 0) -> Positions:

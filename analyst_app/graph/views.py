@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from analyst_app.graph.geometry import XY, Positions
@@ -75,9 +76,67 @@ class SavedView:
         except (ValueError, TypeError, AttributeError) as exc:
             raise ViewError(f"The saved view {name!r} cannot be read ({exc}).") from None
 
+    def current(self, case: Case) -> SavedView:
+        """This view in the case as it is now: an entity merged into another since the view
+        was saved is read as the one it was merged into (its place, hidden and pinned
+        marks go with it unless the survivor has its own); an entity deleted since is
+        dropped. ViewError when nothing the view was drawn around is left."""
+        ids = set(self.positions) | set(self.hidden) | set(self.pinned) | set(self.focus or ())
+        now = follow_merges(case, ids)
+        positions: Positions = {}
+        for old, xy in sorted(self.positions.items(), key=lambda p: (now.get(p[0]) != p[0], p[0])):
+            new = now.get(old)
+            if new is not None and new not in positions:
+                positions[new] = xy
+
+        def kept(old: Iterable[str]) -> list[str]:
+            return sorted({new for i in old if (new := now.get(i)) is not None})
+
+        focus = None
+        if self.focus is not None:
+            focus = kept(self.focus)
+            if not focus:
+                raise ViewError(
+                    f"The entities the saved view {self.name!r} was drawn around are no"
+                    " longer in this case (deleted or merged away)."
+                )
+        return replace(
+            self,
+            positions=positions,
+            hidden=kept(self.hidden),
+            pinned=kept(self.pinned),
+            focus=focus,
+        )
+
     def positions_in(self, chart: ChartGraph) -> Positions:
         """The saved positions of the entities this chart holds (pins for a layout)."""
         return {n: xy for n, xy in self.positions.items() if n in chart.nodes}
+
+
+def follow_merges(case: Case, ids: Iterable[str]) -> dict[str, str | None]:
+    """Each id as the case knows it now: itself, the entity it was merged into (through
+    any chain of merges not undone), or None when it is gone."""
+    from analyst_app.store import graph_queries as q
+    from analyst_app.store.merging import merge_history
+
+    wanted = set(ids)
+    present = {row.id for row in q.entity_rows(case, q.RowFilter(), wanted)}
+    if present == wanted:
+        return {i: i for i in wanted}
+    into = {
+        str(m["merged_id"]): str(m["kept_id"])
+        for m in reversed(merge_history(case))  # oldest first: a later merge wins
+        if m.get("undone_at") is None
+    }
+    present |= {row.id for row in q.entity_rows(case, q.RowFilter(), set(into.values()))}
+    out: dict[str, str | None] = {}
+    for start in sorted(wanted):
+        node, seen = start, {start}
+        while node not in present and node in into and into[node] not in seen:
+            node = into[node]
+            seen.add(node)
+        out[start] = node if node in present else None
+    return out
 
 
 def _xy(value: Any) -> XY:

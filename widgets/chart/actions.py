@@ -22,6 +22,7 @@ from analyst_app.graph import (
     shortest_path,
 )
 from analyst_app.graph import views as saved_views
+from analyst_app.graph.overview import case_network
 from widgets.chart.commands import ChartState, StateCommand
 from widgets.chart.style import ChartStyle
 
@@ -53,6 +54,9 @@ class ChartActions(Base):  # type: ignore[valid-type,misc]
             ("path", "Find path between the two selected", "T", lambda: self.find_path()),
             ("select_all", "Select all", QKeySequence.StandardKey.SelectAll, self.select_all),
             ("clear_path", "Clear path", "Escape", lambda: self.chart_scene.set_path([])),
+            ("link", "Link…", "", lambda: self.request_link()),
+            ("network", "Show the case network", "", lambda: self.show_scope("network")),
+            ("whole", "Show the whole case", "", lambda: self.show_scope("whole")),
         ]
         self.actions_by_name = {}
         for name, text, keys, slot in specs:
@@ -67,10 +71,23 @@ class ChartActions(Base):  # type: ignore[valid-type,misc]
         node = self.node_at(event.pos())
         if node is not None and node.node_id not in self.chart_scene.selected:
             self._select([node.node_id])
-        menu = QMenu(self)
-        for name in ("expand", "path", "pin", "hide", "show_all", "fit"):
-            menu.addAction(self.actions_by_name[name])
+        menu = self.context_menu()
         menu.exec(event.globalPos())
+        menu.deleteLater()
+
+    def context_menu(self) -> QMenu:
+        """The right-click menu as it stands for the current selection."""
+        menu = QMenu(self)
+        two = len(self.chart_scene.selected) == 2
+        for name in ("expand", "path", "link", "pin", "hide", "show_all", "fit"):
+            action = self.actions_by_name[name]
+            if name in ("path", "link"):
+                action.setEnabled(two)
+            menu.addAction(action)
+        menu.addSeparator()
+        whole = "network" not in self.chart.query and "subset" not in self.chart.query
+        menu.addAction(self.actions_by_name["network" if whole else "whole"])
+        return menu
 
     # -- state ---------------------------------------------------------------------------
     def state(self) -> ChartState:
@@ -115,6 +132,43 @@ class ChartActions(Base):  # type: ignore[valid-type,misc]
         after = ChartState(grown, positions, state.hidden, state.pinned)
         self._push_state(f"Expand {len(new_ids):,} neighbours", after)
         return new_ids
+
+    def show_scope(self, scope: str) -> None:
+        """Show the case network or the whole case (undoable), laid out afresh."""
+        whole = build_graph(self.case)
+        chart = whole if scope == "whole" else case_network(self.case, whole)
+        positions = layout(chart, self.layout_name, seed=self.seed)
+        label = "the whole case" if chart is whole else "the case network"
+        self._push_state(f"Show {label}", ChartState(chart, positions))
+        self.fit()
+
+    def request_link(self) -> object:
+        """ "Link…" on the two selected entities: the window's own path when there is one
+        (its dialog and undoable LinkEntities, which every view hears of), else the same
+        dialog and command here, the chart re-read after the link and after its undo."""
+        ids = self.selected_ids()
+        if len(ids) != 2:
+            return None
+        handler = getattr(self.window(), "link_selected", None)
+        if self.window() is not self and callable(handler):
+            return handler()
+        from widgets.chart.linking import link_here
+
+        return link_here(self, ids[0], ids[1])
+
+    def reread(self) -> None:
+        """Read the entities on the chart again from the case (after a link was drawn or
+        taken back): places kept, edges as the case has them now. Not an undo step."""
+        state = self.state()
+        chart = build_graph(self.case).subgraph(state.chart.nodes)
+        chart.query = {
+            **chart.query,
+            **{k: v for k, v in state.chart.query.items() if k in ("network", "of")},
+        }
+        positions = {i: state.positions[i] for i in chart.nodes if i in state.positions}
+        if len(positions) < len(chart.nodes):
+            positions = layout(chart, "force", seed=self.seed, pinned=positions)
+        self.apply_state(ChartState(chart, positions, state.hidden, state.pinned))
 
     def relayout(self, name: str, seed: int | None = None) -> None:
         """Lay the chart out again by `name`; pinned entities stay where they are (force)."""
@@ -176,7 +230,7 @@ class ChartActions(Base):  # type: ignore[valid-type,misc]
     def open_view(self, name: str) -> None:
         """Show a saved view (undoable): its entities where they were saved, new ones
         (the case grew since) laid out around them."""
-        view = saved_views.load_view(self.case, name)
+        view = saved_views.load_view(self.case, name).current(self.case)
         chart = build_graph(self.case, focus=view.focus, depth=view.depth)
         positions = layout(chart, "force", seed=view.seed, pinned=view.positions_in(chart))
         self.chart_scene.chart_style = ChartStyle.from_dict(view.style)

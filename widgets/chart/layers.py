@@ -126,13 +126,19 @@ class EdgeLayer(Layer):
         self.version = 0  # bumped when lines move or hide: caption places are stale
         self._places: Placed[int] | None = None
         self._places_key: tuple[float, int] = (0.0, -1)
+        self._heads_of: tuple[int, dict[tuple[int, int], list[tuple[int, QPolygonF, QRectF]]]]
+        self._heads_of = (-1, {})
         self.setZValue(0)
         self.refresh()
 
     # -- geometry --------------------------------------------------------------------
     def refresh(self) -> None:
         """Re-read node positions (after a move) and rebuild the index."""
-        where = {id(item): item.pos() for pair in self.ends for item in pair}  # once per node
+        where: dict[int, QPointF] = {}
+        for pair in self.ends:
+            for item in pair:
+                if id(item) not in where:  # once per node, not once per edge end
+                    where[id(item)] = item.pos()
         self.lines = [QLineF(where[id(a)], where[id(b)]) for a, b in self.ends]
         grid: dict[tuple[int, int], list[int]] = {}
         long: list[int] = []
@@ -259,35 +265,57 @@ class EdgeLayer(Layer):
         painter.restore()
         if lod < ARROWS_FROM:
             return
-        indices = range(len(self.lines)) if whole else self._in(exposed)
-        shown = [i for i in indices if self.visible[i]]
-        if len(shown) > 4000:  # far too many to read; keep the frame fast
+        if self._in_view(exposed) > 4000:  # far too many to read; keep the frame fast
             return
-        self._arrows(painter, shown)
+        self._arrows(painter, exposed)
         if self.show_labels and lod >= LINK_LABELS_FROM:
             self._captions(painter, lod, exposed)
 
-    def _arrows(self, painter: QPainter, shown: list[int]) -> None:
+    def _arrows(self, painter: QPainter, exposed: QRectF) -> None:
+        """The arrowheads whose tip is in the exposed rect (a strip of a pan holds few of
+        them, though its lines may point at hundreds of heads elsewhere)."""
+        heads = self._heads()
+        room = exposed.adjusted(-1, -1, 1, 1)
+        by_colour: dict[str, list[QPolygonF]] = {}
+        seen: set[int] = set()
+        for cx in range(math.floor(room.left() / CELL), math.floor(room.right() / CELL) + 1):
+            for cy in range(math.floor(room.top() / CELL), math.floor(room.bottom() / CELL) + 1):
+                for i, head, box in heads.get((cx, cy), ()):
+                    if i in seen or not self.visible[i] or not box.intersects(room):
+                        continue
+                    seen.add(i)
+                    colour = PATH if i in self.highlight else edge_colour(self.edges[i])
+                    by_colour.setdefault(colour, []).append(head)
         painter.setPen(Qt.PenStyle.NoPen)
-        for i in shown:
-            if i not in self._directed:
-                continue
-            edge = self.edges[i]
+        for colour, polygons in by_colour.items():
+            painter.setBrush(QColor(colour))
+            for head in polygons:
+                painter.drawPolygon(head)
+
+    def _heads(self) -> dict[tuple[int, int], list[tuple[int, QPolygonF, QRectF]]]:
+        """Arrowheads of the directed edges, by the grid cell of their box; computed
+        once per geometry (self.version), not per paint."""
+        if self._heads_of[0] == self.version:
+            return self._heads_of[1]
+        grid: dict[tuple[int, int], list[tuple[int, QPolygonF, QRectF]]] = {}
+        for i in sorted(self._directed):
             line = self.lines[i]
             length = line.length()
             target = self.ends[i][1]
             if length <= target.radius + 4:
                 continue
-            size = 7 + edge_width(edge) * 1.5
+            size = 7 + edge_width(self.edges[i]) * 1.5
             unit = QPointF(line.dx() / length, line.dy() / length)
             tip = line.p2() - unit * (target.radius + 2)
             normal = QPointF(-unit.y(), unit.x())
             base = tip - unit * size
-            colour = PATH if i in self.highlight else edge_colour(edge)
-            painter.setBrush(QColor(colour))
-            painter.drawPolygon(
-                QPolygonF([tip, base + normal * (size * 0.45), base - normal * (size * 0.45)])
-            )
+            head = QPolygonF([tip, base + normal * (size * 0.45), base - normal * (size * 0.45)])
+            box = head.boundingRect()
+            for cx in range(math.floor(box.left() / CELL), math.floor(box.right() / CELL) + 1):
+                for cy in range(math.floor(box.top() / CELL), math.floor(box.bottom() / CELL) + 1):
+                    grid.setdefault((cx, cy), []).append((i, head, box))
+        self._heads_of = (self.version, grid)
+        return grid
 
     def _captions(self, painter: QPainter, lod: float, exposed: QRectF) -> None:
         placed = self._caption_places(lod)

@@ -22,7 +22,7 @@ PAD = 8.0
 
 @dataclass(frozen=True)
 class Entry:
-    kind: str  # "node", "ring", "line", "arrow"
+    kind: str  # "node", "ring", "line", "arrow", "badge"
     text: str
     colour: str = "#546e7a"
     icon: str = ""
@@ -78,6 +78,8 @@ def _entries(scene: ChartScene) -> list[Entry]:
         out.append(Entry("line", "Unconfirmed", "#546e7a", dashed=True))
     if any(e.directed for e in chart.edges):
         out.append(Entry("arrow", "Direction (caller, payer, controller)"))
+    if chart.collapsed:
+        out.append(Entry("badge", "Ties not drawn (E: expand)"))
     return out
 
 
@@ -129,6 +131,19 @@ def _glyph(painter: QPainter, entry: Entry, mid: QPointF) -> None:
             pen.setStyle(Qt.PenStyle.DashLine)
         painter.setPen(pen)
         painter.drawLine(QLineF(mid.x() - 11, mid.y(), mid.x() + 11, mid.y()))
+    elif entry.kind == "badge":
+        painter.setPen(QPen(QColor("#78909c"), 0.8))
+        painter.setBrush(QColor("#ffffff"))
+        painter.drawRoundedRect(QRectF(mid.x() - 11, mid.y() - 6, 22, 12), 5, 5)
+        painter.setPen(QColor("#37474f"))
+        small = QFont(painter.font())
+        small.setPixelSize(8)
+        painter.save()
+        painter.setFont(small)
+        painter.drawText(
+            QRectF(mid.x() - 11, mid.y() - 6, 22, 12), Qt.AlignmentFlag.AlignCenter, "+N"
+        )
+        painter.restore()
     else:
         painter.setPen(QPen(QColor(entry.colour), 2))
         painter.drawLine(QLineF(mid.x() - 11, mid.y(), mid.x() + 4, mid.y()))

@@ -25,10 +25,15 @@ from widgets.chart.placing import HALO, Placed
 from widgets.chart.style import PATH, SELECTED
 
 CELL = 400.0  # grid index cell, scene units (five node spacings)
+NODE_CELL = 120.0  # finer for the nodes: a pan strip is a few units tall
 ICONS_FROM = 11.0  # node diameter on screen (px) from which icons are drawn
 LABELS_FROM = 7.5  # label height on screen (px) from which labels are drawn
 LABEL_SIZE = 11.0  # scene units
 LANDMARK_PX = 12.0  # landmark labels on screen, at any zoom
+
+
+_PENS: dict[tuple[str, float], QPen] = {}
+_BRUSHES: dict[str, QBrush] = {}
 
 
 class NodeItem(QGraphicsEllipseItem):
@@ -44,19 +49,26 @@ class NodeItem(QGraphicsEllipseItem):
         self.icon = "thing"
         self.label = ""
         self.pinned = False
-        self.setBrush(QBrush(QColor(colour)))
+        self.more = 0  # neighbours in the case that the chart does not show ("+12")
+        brush = _BRUSHES.get(colour)
+        if brush is None:
+            brush = _BRUSHES[colour] = QBrush(QColor(colour))
+        self.setBrush(brush)
         self.restyle(selected=False)
         self.setZValue(1)
 
     def restyle(self, *, selected: bool, on_path: bool = False) -> None:
         if selected:
-            pen = QPen(QColor(SELECTED), 5.0)
+            key = (SELECTED, 5.0)
         elif on_path:
-            pen = QPen(QColor(PATH), 4.0)
+            key = (PATH, 4.0)
         elif self.ring:
-            pen = QPen(QColor(self.ring), 3.5)
+            key = (self.ring, 3.5)
         else:
-            pen = QPen(QColor(255, 255, 255), 1.5)
+            key = ("#ffffff", 1.5)
+        pen = _PENS.get(key)
+        if pen is None:  # a few pens shared by 10,000 discs, not one each
+            pen = _PENS[key] = QPen(QColor(key[0]), key[1])
         self.setPen(pen)
 
 
@@ -94,6 +106,8 @@ class DetailLayer(Layer):
         self.show_labels = True
         self._font = QFont()
         self._font.setPixelSize(int(LABEL_SIZE))
+        self._badge_font = QFont()
+        self._badge_font.setPixelSize(8)
         self._widths: dict[str, float] = {}
         self.landmarks: list[str] = []
         self.context: QRectF | None = None  # the view's visible area, set by the widget
@@ -111,7 +125,9 @@ class DetailLayer(Layer):
         lod = option.levelOfDetailFromTransform(painter.worldTransform())  # type: ignore[attr-defined]
         exposed: QRectF = option.exposedRect  # type: ignore[attr-defined]
         if self.largest * lod >= ICONS_FROM:
-            self._icons(painter, lod, self.visible_in(exposed))
+            found = self.visible_in(exposed)
+            self._icons(painter, lod, found)
+            self._badges(painter, lod, found)
         if self.show_labels:
             painter.setFont(self._font)
             for item, box in self._label_places(lod).within(exposed):
@@ -136,6 +152,25 @@ class DetailLayer(Layer):
                 round(centre.y() - size / 2),
                 icons.pixmap(item.icon, size),
             )
+        painter.restore()
+
+    def _badges(self, painter: QPainter, lod: float, found: list[NodeItem]) -> None:
+        """ "+12" at the upper right of an entity with ties the chart does not show."""
+        marked = [it for it in found if it.more and it.radius * 2 * lod >= ICONS_FROM]
+        if not marked:
+            return
+        painter.save()
+        painter.setFont(self._badge_font)
+        for item in marked:
+            text = f"+{item.more:,}"
+            width = QFontMetricsF(self._badge_font).horizontalAdvance(text) + 6
+            pos = item.pos()
+            box = QRectF(pos.x() + item.radius * 0.55, pos.y() - item.radius - 4, width, 11)
+            painter.setPen(QPen(QColor("#78909c"), 0.8))
+            painter.setBrush(QColor("#ffffff"))
+            painter.drawRoundedRect(box, 5, 5)
+            painter.setPen(QColor("#37474f"))
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
         painter.restore()
 
     def _label_places(self, lod: float) -> Placed[NodeItem]:
@@ -173,7 +208,15 @@ class DetailLayer(Layer):
             self._widths[item.node_id] = width
         pos = item.pos()
         w, h = (width + 4) * scale, (LABEL_SIZE + 3) * scale
-        return QRectF(pos.x() - w / 2, pos.y() + item.radius + 1, w, h)
+        box = QRectF(pos.x() - w / 2, pos.y() + item.radius + 1, w, h)
+        # A landmark's label, kept readable when zoomed far out, can be wider than the
+        # margin around the chart: keep it inside, or the page cuts its name in half.
+        if self.rect.isValid() and box.width() < self.rect.width():
+            if box.left() < self.rect.left():
+                box.moveLeft(self.rect.left())
+            elif box.right() > self.rect.right():
+                box.moveRight(self.rect.right())
+        return box
 
     def reindex(self) -> None:
         """Rebuild the grid of nodes by position (after a load or a move).
@@ -183,9 +226,8 @@ class DetailLayer(Layer):
         grid: dict[tuple[int, int], list[NodeItem]] = {}
         for item in self.items.values():
             pos = item.pos()
-            grid.setdefault((math.floor(pos.x() / CELL), math.floor(pos.y() / CELL)), []).append(
-                item
-            )
+            cell = (math.floor(pos.x() / NODE_CELL), math.floor(pos.y() / NODE_CELL))
+            grid.setdefault(cell, []).append(item)
         self._grid = grid
         self.largest = max((n.radius for n in self.items.values()), default=14.0) * 2
         self.invalidate()
@@ -199,8 +241,9 @@ class DetailLayer(Layer):
         reach = self.largest / 2
         wide = rect.adjusted(-reach, -reach, reach, reach)
         found = []
-        for cx in range(math.floor(wide.left() / CELL), math.floor(wide.right() / CELL) + 1):
-            for cy in range(math.floor(wide.top() / CELL), math.floor(wide.bottom() / CELL) + 1):
+        c = NODE_CELL
+        for cx in range(math.floor(wide.left() / c), math.floor(wide.right() / c) + 1):
+            for cy in range(math.floor(wide.top() / c), math.floor(wide.bottom() / c) + 1):
                 for item in self._grid.get((cx, cy), ()):
                     if item.isVisible() and rect.intersects(item.sceneBoundingRect()):
                         found.append(item)

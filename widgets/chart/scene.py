@@ -23,6 +23,7 @@ from widgets.chart.style import BACKGROUND, ROLE_RING, ChartStyle, Look, icon_na
 
 MARGIN = 120.0
 LANDMARKS = 12
+SUBJECTS = 40  # suspects and victims labelled at any zoom (the demo has 14)
 
 
 class ChartScene(QGraphicsScene):
@@ -79,6 +80,7 @@ class ChartScene(QGraphicsScene):
             item.icon = icon_name(self.schema, node)
             item.label = node.label or node_id
             item.pinned = node_id in pins
+            item.more = chart.collapsed.get(node_id, 0)
             x, y = positions[node_id]
             item.setPos(x, y)
             if node_id in self.hidden:
@@ -104,7 +106,7 @@ class ChartScene(QGraphicsScene):
             (n for n in nodes.values() if n.role in ("suspect", "victim")),
             key=lambda n: (n.role != "suspect", -n.degree, n.id),
         )
-        out = [n.id for n in subjects[:count]]
+        out = [n.id for n in subjects[:SUBJECTS]]
         sizes = self.look.sizes
         if sizes and max(sizes.values()) > min(sizes.values()) * 1.2:
             floor = min(sizes.values()) * 1.2

@@ -24,7 +24,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGraphicsView, QLabel, QWidget
 
-from analyst_app.graph import ChartGraph, build_graph, layout
+from analyst_app.graph import ChartGraph, layout
+from analyst_app.graph.overview import case_network
 from analyst_app.store.case import Case
 from widgets.chart.actions import ChartActions
 from widgets.chart.commands import FlagCommand, MoveCommand
@@ -46,6 +47,7 @@ class ChartWidget(ChartActions, QGraphicsView):
 
     activated = Signal(str)
     loaded = Signal()
+    problem = Signal(str)  # a user-level problem in one sentence (the window's status bar)
 
     def __init__(
         self,
@@ -103,8 +105,10 @@ class ChartWidget(ChartActions, QGraphicsView):
         seed: int = 0,
         style: ChartStyle | None = None,
     ) -> None:
-        """Show `chart` (None: the whole case) laid out by `layout_name`; clears undo."""
-        chart = build_graph(self.case) if chart is None else chart
+        """Show `chart` laid out by `layout_name`; clears undo. None: the case network
+        (suspects, victims, findings and their strongest ties; the whole case when it has
+        none of those), with "+N" on entities whose other ties wait for "expand"."""
+        chart = case_network(self.case) if chart is None else chart
         self.layout_name, self.seed = layout_name, seed
         positions = layout(chart, layout_name, seed=seed)
         self.chart_scene.populate(chart, positions, style)
@@ -124,6 +128,9 @@ class ChartWidget(ChartActions, QGraphicsView):
     @property
     def chart(self) -> ChartGraph:
         return self.chart_scene.chart
+
+    def tell(self, sentence: str) -> None:
+        self.problem.emit(sentence)
 
     # -- public answers ----------------------------------------------------------------
     def visible_link_count(self) -> int:
@@ -296,8 +303,23 @@ class ChartWidget(ChartActions, QGraphicsView):
             self.zoom(1.0)
 
     def pan(self, dx: int, dy: int) -> None:
-        self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() + dx)
-        self.verticalScrollBar().setValue(self.verticalScrollBar().value() + dy)
+        """Scroll by (dx, dy) pixels. A diagonal step is two: across, painted at once,
+        then down. Together Qt would expose an L of two strips and the view would hand
+        each layer the rectangle around it, i.e. the whole view (a full repaint, 3-8x
+        the cost of the two strips)."""
+        across, down = self.horizontalScrollBar(), self.verticalScrollBar()
+        if dx and dy and self.isVisible():
+            before = across.value()
+            across.setValue(before + dx)
+            moved = across.value() - before
+            if moved:
+                port = self.viewport().rect()
+                width = min(abs(moved), port.width())
+                left = port.right() - width + 1 if moved > 0 else 0
+                self.viewport().repaint(QRect(left, 0, width, port.height()))
+        else:
+            across.setValue(across.value() + dx)
+        down.setValue(down.value() + dy)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = Qt.Key(event.key())

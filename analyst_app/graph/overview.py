@@ -1,0 +1,104 @@
+"""The case network: what a chart of the whole case opens on.
+
+Drawn whole, a real case buries its ring under the periphery: hundreds of ad personas,
+handsets and one-off callers, each a little star of its own (the demo case: 1,283
+entities in 196 pieces, the ring a corner of one of them). An analyst wants the subjects
+first (persons with a role, suspects and victims, and the entities of open findings) and
+what ties them, then reaches out from there. So the case network keeps:
+
+- the subjects;
+- each subject's FIRST strongest ties (most events first: the victims' 27 calls to the
+  recruiter before a caller's 3; see `_ties`), and each of those entities' SECOND
+  strongest ties;
+- at most MOST entities in all, subjects first.
+
+Everything else stays in the case, counted on the chart: `ChartGraph.collapsed` says how
+many neighbours of each shown entity are not shown (the chart draws "+12" beside it), and
+expanding an entity brings them in. A case with no subjects opens whole.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Collection, Iterable
+from typing import TYPE_CHECKING
+
+from analyst_app.graph.build import build_graph
+from analyst_app.graph.model import ChartGraph
+
+if TYPE_CHECKING:
+    from analyst_app.store.case import Case
+
+SUBJECT_ROLES = ("suspect", "victim")
+FIRST = 10
+SECOND = 4
+MOST = 400
+
+
+def subjects(case: Case, chart: ChartGraph) -> set[str]:
+    """Persons with a suspect or victim role, and the entities of findings not dismissed."""
+    found = {n.id for n in chart.nodes.values() if n.role in SUBJECT_ROLES}
+    found |= finding_entities(case)
+    return found & set(chart.nodes)
+
+
+def finding_entities(case: Case) -> set[str]:
+    """Entities of open or accepted findings, read from the store's rows (the rules'
+    package, analyst_app.findings, takes longer to import than this takes to run)."""
+    from analyst_app.store import findings_rows
+
+    if not findings_rows.any_findings(case):
+        return set()
+    entities = findings_rows.reported_rows(case)  # not dismissed; column 5: entity ids
+    return {str(e) for row in entities for e in json.loads(row[5] or "[]")}
+
+
+def case_network(case: Case, whole: ChartGraph | None = None) -> ChartGraph:
+    """The subjects' network of `case` (see the module docstring); the whole chart when
+    the case has no subjects. `whole` saves building the whole chart again."""
+    whole = build_graph(case) if whole is None else whole
+    core = subjects(case, whole)
+    if not core:
+        return whole
+    return network_of(whole, core)
+
+
+def _ties(chart: ChartGraph, node: str, shown: Collection[str]) -> list[str]:
+    """Neighbours not yet shown, strongest tie first (then id: deterministic).
+
+    A tie's strength is its events over the square root of the other end's degree: the
+    shop where every account buys, the number every handset called, are everyone's
+    neighbours and say little about this one; 27 calls to a phone with five contacts do.
+    """
+    graph = chart.graph
+
+    def strength(other: str) -> float:
+        return float(graph.edges[node, other]["weight"]) / math.sqrt(graph.degree(other))
+
+    return sorted((n for n in graph[node] if n not in shown), key=lambda n: (-strength(n), n))
+
+
+def network_of(
+    chart: ChartGraph,
+    core: Iterable[str],
+    *,
+    first: int = FIRST,
+    second: int = SECOND,
+    most: int = MOST,
+) -> ChartGraph:
+    """`core` and its strongest ties, two steps out, as a sub-chart with `collapsed` counts."""
+    kept: dict[str, None] = dict.fromkeys(sorted(n for n in core if n in chart.nodes))
+    ring: list[str] = []
+    for node in list(kept):
+        for other in _ties(chart, node, kept)[:first]:
+            kept[other] = None
+            ring.append(other)
+    for node in ring:
+        for other in _ties(chart, node, kept)[:second]:
+            kept[other] = None
+    ids = list(kept)[: max(most, 1)]
+    out = chart.subgraph(ids)
+    subjects = sorted(n for n in core if n in chart.nodes)
+    out.query = {**chart.query, "network": subjects, "of": len(chart)}
+    return out
