@@ -231,6 +231,7 @@ class MainWindow(QMainWindow):
 
         case, selection = self.case, self.scoped
         self.chart = ChartWidget(case, selection, self.undo_stack, self)
+        self.chart.problem.connect(self._tell)
         # A page of the central stack, not a new central widget: swapping that would make
         # the window share the chart's room out among the docks again.
         self.centre.addWidget(self.chart)
@@ -269,12 +270,17 @@ class MainWindow(QMainWindow):
 
     def _load_chart_now(self) -> None:
         from analyst_app.graph import build_graph, layout
+        from analyst_app.graph.overview import case_network
 
         chart = self.chart
         if chart is None or self.case.closed:
             return
+        # The case opens on its network (subjects, findings and their strongest ties);
+        # an analyst who chose the whole case keeps it across imports and edits.
+        shown = chart.chart
+        whole = bool(shown.nodes) and not ({"network", "subset"} & set(shown.query))
         try:
-            graph = build_graph(self.case)
+            graph = build_graph(self.case) if whole else case_network(self.case)
         except Exception as exc:  # a bug or a damaged case: the chart says so, never hangs
             self._layout_failed(chart, f"{type(exc).__name__}: {exc}")
             return

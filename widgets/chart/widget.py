@@ -42,6 +42,10 @@ MIN_SCALE, MAX_SCALE = 0.01, 8.0
 DRAG_PIXELS = 4  # a press that moves less than this is a click, not a drag
 
 
+# Room kept around the fitted entities for the half of a label that overhangs (pixels).
+LABEL_ROOM_PX = (90, 28)
+
+
 class ChartWidget(ChartActions, QGraphicsView):
     """The analyst's link chart over `case`, sharing `selection`, editing through `undo_stack`."""
 
@@ -148,6 +152,12 @@ class ChartWidget(ChartActions, QGraphicsView):
         if not rect.isValid():
             rect = self.chart_scene.sceneRect()
         self.fitInView(rect.adjusted(-40, -40, 40, 40), Qt.AspectRatioMode.KeepAspectRatio)
+        # Labels keep their size on screen and are centred on their entity, so an entity on
+        # the edge would have half its name cut off: fit again with room for them, in
+        # scene units at the scale just found.
+        scale = self.transform().m11() or 1.0
+        wide, tall = LABEL_ROOM_PX[0] / scale, LABEL_ROOM_PX[1] / scale
+        self.fitInView(rect.adjusted(-wide, -tall, wide, tall), Qt.AspectRatioMode.KeepAspectRatio)
         self._clamp_zoom()
         self._view_moved()
 
