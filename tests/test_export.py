@@ -374,3 +374,10 @@ def test_cli_export_writes_prints_and_refuses_clearly(case_path: Path, tmp_path:
     assert missing.stderr.startswith("threadline: The folder") and missing.stderr.count("\n") == 1
     bad = run_cli("export", str(case_path), "--format", "pdf", "-o", str(tmp_path / "x"))
     assert bad.returncode == 2
+
+
+def test_cli_offers_every_export_format() -> None:
+    from analyst_app.cli import export_command
+    from analyst_app.exchange import FORMATS
+
+    assert export_command.FORMATS == FORMATS

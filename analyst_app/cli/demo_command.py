@@ -9,10 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from analyst_app.cli.import_command import ProgressBar
-from analyst_app.demo.build import DEMO_PASSPHRASE, build_demo_case
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    # The generators and importers load for this verb only, not for every command line.
+    from analyst_app.demo.build import DEMO_PASSPHRASE, build_demo_case
+
     bars: dict[str, ProgressBar] = {}
 
     def progress(name: str, fraction: float) -> None:

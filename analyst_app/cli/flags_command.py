@@ -11,12 +11,14 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from analyst_app import keys
-from analyst_app.findings import Finding, load_findings, run_rules, store_findings, suggest_tags
 from analyst_app.store import Case
 from analyst_app.store.findings_rows import entity_names
+
+if TYPE_CHECKING:
+    from analyst_app.findings import Finding
 
 
 def _entities(case: Case, findings: list[Finding]) -> dict[str, tuple[str, str]]:
@@ -46,6 +48,9 @@ def as_json(finding: Finding, entities: dict[str, tuple[str, str]]) -> dict[str,
 
 
 def cmd_flags(args: argparse.Namespace) -> int:
+    # The rules (and numpy) load for this verb only, not for every command line.
+    from analyst_app.findings import load_findings, run_rules, store_findings, suggest_tags
+
     path = Path(args.case)
     with Case.open(path, keys.obtain(path)) as case:
         found = run_rules(case)

@@ -11,7 +11,6 @@ from typing import Any
 import yaml
 
 from analyst_app import keys
-from analyst_app.ingest import import_file
 from analyst_app.store import Case, CaseError
 from analyst_app.store.saved import saved_spec
 
@@ -60,6 +59,8 @@ def load_spec(case: Case, spec: str | None) -> tuple[dict[str, Any] | None, str 
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from analyst_app import ingest  # the importers load for this verb only
+
     case_path = Path(args.case)
     failures, reports = 0, []
     with Case.open(case_path, keys.obtain(case_path)) as case:
@@ -67,7 +68,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         for file in args.files:
             bar = ProgressBar(Path(file).name)
             try:
-                summary = import_file(
+                summary = ingest.import_file(
                     case,
                     file,
                     format_name=args.format,
