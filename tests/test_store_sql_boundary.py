@@ -2,13 +2,18 @@
 (PostgreSQL on an agency LAN) can be added later without touching the rest.
 
 The check reads the source with `ast` (not a text search, so comments, docstrings and
-strings that mention execute do not count) and names every `.execute(`, `.executemany(`
-or `.executescript(` call outside the store package by file and line.
+strings that mention execute do not count) and names by file and line, outside the store
+package: every `.execute(`, `.executemany(` or `.executescript(` call; every string that
+is SQL text (it begins with SELECT, INSERT, UPDATE, DELETE, WITH, CREATE, DROP, ALTER,
+PRAGMA or REPLACE, in capitals, and goes on), since SQL written beside the code and handed
+to a store helper to run is SQL outside the store all the same; and every call of a `.q(`
+method, the red-flag rules' old way of running their own text.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 from analyst_app.store import Case
@@ -19,6 +24,11 @@ ROOT = Path(__file__).resolve().parent.parent
 CHECKED = ("analyst_app", "importers", "widgets")
 STORE = Path("analyst_app/store")
 SQL_CALLS = frozenset({"execute", "executemany", "executescript"})
+# Capitals only: "Select an entity" and "Delete" are the interface's words, not SQL.
+SQL_TEXT = re.compile(
+    r"\s*(SELECT|INSERT|UPDATE|DELETE|WITH|CREATE|DROP|ALTER|PRAGMA|REPLACE)\s+\S"
+)
+QUERY_HELPERS = frozenset({"q"})
 
 # Files that may still run SQL themselves, each until its own change moves it. Nothing
 # else may be added here: a new query belongs in a function in analyst_app/store/.
@@ -40,16 +50,45 @@ def sql_calls(source: str, filename: str) -> list[int]:
     )
 
 
+def sql_texts(source: str, filename: str) -> list[int]:
+    """Line numbers of SQL text (string literals and the literal parts of f-strings, not
+    docstrings) and of calls of a query helper named `q`."""
+    tree = ast.parse(source, filename=filename)
+    skip = {id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Expr)}
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.JoinedStr):
+            # f"SELECT {COLS} FROM ...": read whole, its placeholders as "{}"
+            joined = "".join(
+                str(part.value) if isinstance(part, ast.Constant) else "{}" for part in node.values
+            )
+            if id(node) not in skip and SQL_TEXT.match(joined):
+                found.add(node.lineno)
+            skip.update(id(part) for part in node.values)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if id(node) not in skip and SQL_TEXT.match(node.value):
+                found.add(node.lineno)
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in QUERY_HELPERS
+        ):
+            found.add(node.lineno)
+    return sorted(found)
+
+
 def outside_store() -> list[str]:
-    """'path:line' of every SQL call outside the store package and the allow-list."""
+    """'path:line' of every SQL call or SQL text outside the store package and the
+    allow-list."""
     found = []
     for top in CHECKED:
         for path in sorted((ROOT / top).rglob("*.py")):
             relative = path.relative_to(ROOT)
             if relative.is_relative_to(STORE) or relative in ALLOWED:
                 continue
-            for line in sql_calls(path.read_text(encoding="utf-8"), str(relative)):
-                found.append(f"{relative}:{line}")
+            source = path.read_text(encoding="utf-8")
+            lines = set(sql_calls(source, str(relative))) | set(sql_texts(source, str(relative)))
+            found += [f"{relative}:{line}" for line in sorted(lines)]
     return found
 
 
@@ -84,6 +123,24 @@ def test_every_form_of_the_call_is_caught_and_strings_are_not() -> None:
         "    return execute(text)\n"
     )
     assert sql_calls(source, "example.py") == [2, 5, 7]
+
+
+def test_sql_text_handed_to_a_helper_is_caught_and_words_are_not() -> None:
+    source = (
+        "def rule(ctx, run):\n"
+        "    rows = ctx.q('SELECT id FROM fx_txn')\n"
+        '    run(ctx.case, f"SELECT {COLS} FROM fx_txn WHERE account = ?", (a,))\n'
+        '    """SELECT in a docstring is only text"""\n'
+        "    label = 'Select an entity to see it here.'\n"
+        "    ask('Delete 3 entities?', 'DELETE')\n"
+        "    SQL = (\n"
+        "        'WITH x AS (SELECT 1) '\n"
+        "        'SELECT * FROM x'\n"
+        "    )\n"
+        "    helper('  INSERT INTO t VALUES (?)', [1])\n"
+        "    return ctx.q(SQL)\n"
+    )
+    assert sql_texts(source, "example.py") == [2, 3, 8, 11, 12]
 
 
 def test_a_new_query_outside_the_store_is_named(tmp_path: Path) -> None:

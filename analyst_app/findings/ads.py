@@ -14,9 +14,10 @@ from typing import Any
 
 import phonenumbers
 
-from analyst_app.findings.context import RuleContext, ending, in_list
+from analyst_app.findings.context import RuleContext, ending
 from analyst_app.findings.model import Finding
 from analyst_app.findings.union import Union
+from analyst_app.store import ad_queries as sql
 from importers.narrative import extract_identifiers
 
 DAY = 86_400
@@ -82,12 +83,7 @@ def personas(ctx: RuleContext) -> list[Finding]:
 
 
 def _ad_evidence(ctx: RuleContext, persona: Persona) -> tuple[Any, ...]:
-    rows = ctx.q(
-        "SELECT id, label, json_extract(properties, '$.city'), json_extract(properties,"
-        " '$.posted_at'), json_extract(properties, '$.site') FROM entities WHERE id IN"
-        f" ({', '.join('?' * len(persona.ads))}) ORDER BY json_extract(properties, '$.posted_at')",
-        persona.ads,
-    ).fetchall()
+    rows = sql.ad_details(ctx.case, persona.ads)
     return ctx.evidence(
         (
             aid,
@@ -106,25 +102,19 @@ def _personas(ctx: RuleContext) -> list[Persona]:
         return list(cached)
     uf = Union()
     has_phone: set[str] = set()
-    ad_ids = {r[0] for r in ctx.q("SELECT id FROM entities WHERE type = 'OnlineAd'")}
-    for contact, ad in ctx.q("SELECT source_id, target_id FROM links WHERE type = 'posted'"):
+    ad_ids = sql.ad_ids(ctx.case)
+    for contact, ad in sql.posted_pairs(ctx.case):
         if contact.startswith(CONTACT_TYPES) and ad in ad_ids:
             uf.join(ad, contact)
             if contact.startswith("phone:"):
                 has_phone.add(ad)
     image_of: dict[str, set[str]] = defaultdict(set)
-    for ad, image in ctx.q(
-        "SELECT e.id, j.value FROM entities e, json_each(e.properties, '$.image_hash') j"
-        " WHERE e.type = 'OnlineAd' AND json_extract(e.properties, '$.image_hash') IS NOT NULL"
-    ):
+    for ad, image in sql.ad_images(ctx.case):
         uf.join(ad, f"img:{image}")
         image_of[f"img:{image}"].add(ad)
     spelled: dict[str, str] = {}
     region = str(ctx.case.settings.get("phone_region") or "US")
-    for ad, title, body in ctx.q(
-        "SELECT id, json_extract(properties, '$.title'), json_extract(properties, '$.body')"
-        " FROM entities WHERE type = 'OnlineAd'"
-    ):
+    for ad, title, body in sql.ad_texts(ctx.case):
         if ad in has_phone:
             continue
         found = _spelled_phone(f"{title or ''}\n{body or ''}", region)
@@ -159,11 +149,7 @@ def circuits(ctx: RuleContext) -> list[Finding]:
         for ad in p.ads:
             persona_of[ad] = n
     posts: dict[int, list[tuple[int, str, str, str]]] = defaultdict(list)
-    for ad, event, start, city in ctx.q(
-        "SELECT x.entity_id, e.id, e.start_utc, json_extract(e.properties, '$.city') FROM events e"
-        " JOIN event_entities x ON x.event_id = e.id AND x.role = 'ad' WHERE e.type = 'AdPost'"
-        " AND e.start_utc IS NOT NULL AND json_extract(e.properties, '$.city') IS NOT NULL"
-    ):
+    for ad, event, start, city in sql.ad_posts(ctx.case):
         n = persona_of.get(ad, -1)
         if n >= 0:
             epoch = int(datetime.fromisoformat(start).timestamp())
@@ -208,15 +194,7 @@ def circuits(ctx: RuleContext) -> list[Finding]:
 
 def f14_identifiers_in_ads(ctx: RuleContext) -> list[Finding]:
     kinds = ctx.thresholds["F14"]["identifier_types"]
-    rows = ctx.q(
-        "SELECT o.target_id, o.source_id, u.id, i.id, i.type, i.label, count(DISTINCT p.target_id)"
-        " FROM links o JOIN links u ON u.source_id = o.source_id AND u.type IN ('uses', 'lives_at')"
-        " JOIN entities i ON i.id = u.target_id"
-        " JOIN links p ON p.source_id = u.target_id AND p.type = 'posted'"
-        f" WHERE o.type = 'owns' AND o.target_id LIKE 'account:%' AND {in_list('i.type', kinds)}"
-        " GROUP BY 1, 2, 3, 4"
-        " ORDER BY 1, 4"
-    ).fetchall()
+    rows = sql.holder_identifiers_in_ads(ctx.case, kinds)
     by_account: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
     for r in rows:
         by_account[r[0]].append(r)
@@ -227,12 +205,7 @@ def f14_identifiers_in_ads(ctx: RuleContext) -> list[Finding]:
             evidence.append(
                 (link_id, f"the holder of {ending(account)} gives the {kind.lower()} {label}")
             )
-            for ad, ad_label, posted in ctx.q(
-                "SELECT a.id, a.label, json_extract(a.properties, '$.posted_at') FROM links p"
-                " JOIN entities a ON a.id = p.target_id WHERE p.source_id = ? AND"
-                " p.type = 'posted' ORDER BY 3 LIMIT 25",
-                (ident,),
-            ):
+            for ad, ad_label, posted in sql.ads_posted_by(ctx.case, ident):
                 evidence.append((ad, f"{(posted or '')[:16]} ad listing {label}: {ad_label}"))
         what = "; ".join(f"{h[4].lower()} {h[5]} in {h[6]} ad(s)" for h in hits)
         out.append(

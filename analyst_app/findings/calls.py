@@ -26,6 +26,8 @@ from analyst_app.findings.context import RuleContext
 from analyst_app.findings.model import Finding
 from analyst_app.findings.reports import likely_users
 from analyst_app.findings.victims import name_key
+from analyst_app.store import call_queries as sql
+from analyst_app.store import rule_queries
 
 DAY = 86_400
 
@@ -132,25 +134,14 @@ def _co_location_finding(
 
 def suspect_phones(ctx: RuleContext) -> dict[str, list[str]]:
     """Phones used by persons marked suspect (or by their unresolved namesakes): phone -> people."""
-    names = {
-        name_key(label): eid
-        for eid, label in ctx.q("SELECT id, label FROM entities WHERE role = 'suspect'")
-    }
+    names = {name_key(label): eid for eid, label in sql.suspect_labels(ctx.case)}
     names.pop("", None)
     people = [
-        eid
-        for eid, label in ctx.q("SELECT id, label FROM entities WHERE type = 'Person'")
-        if name_key(label) in names
+        eid for eid, label in rule_queries.person_labels(ctx.case) if name_key(label) in names
     ]
     out: dict[str, list[str]] = defaultdict(list)
-    for start in range(0, len(people), 500):
-        chunk = people[start : start + 500]
-        for person, phone in ctx.q(
-            "SELECT source_id, target_id FROM links WHERE type = 'uses' AND target_id LIKE"
-            f" 'phone:%' AND source_id IN ({', '.join('?' * len(chunk))})",
-            chunk,
-        ):
-            out[phone].append(person)
+    for person, phone in sql.phones_used_by(ctx.case, people):
+        out[phone].append(person)
     return out
 
 
@@ -256,18 +247,8 @@ def _recruitment_finding(
 ) -> Finding:
     t = ctx.thresholds["RECRUITMENT-RING"]
     device = _usual_device(ctx, comm, rec)
-    tips = [
-        r[0]
-        for r in ctx.q(
-            "SELECT DISTINCT m.event_id FROM event_entities m JOIN events e ON e.id = m.event_id"
-            " AND e.type = 'Tip' WHERE m.entity_id = ?",
-            (rec,),
-        )
-    ]
-    users = likely_users(ctx, tips) + [
-        r[0] for r in ctx.q("SELECT source_id FROM links WHERE type = 'uses' AND target_id = ?",
-                            (rec,))
-    ]  # fmt: skip
+    tips = sql.tips_naming(ctx.case, rec)
+    users = likely_users(ctx, tips) + sql.users_of(ctx.case, rec)
     labels = ctx.labels([rec, handler, *people, *users])
     at: list[int] = []
     for c in people:
@@ -299,12 +280,6 @@ def _usual_device(ctx: RuleContext, comm: Comm, phone: str) -> str | None:
     mine = np.flatnonzero(comm.a == code)
     events = [comm.events[n] for n in mine[directions(ctx, comm, mine)[mine] == OUTGOING]]
     used: Counter[str] = Counter()
-    for at in range(0, len(events), 500):
-        chunk = events[at : at + 500]
-        for (device,) in ctx.q(
-            "SELECT max(entity_id) FROM event_entities WHERE role = 'device' AND event_id IN"
-            f" ({', '.join('?' * len(chunk))}) GROUP BY event_id",
-            chunk,
-        ):
-            used[device] += 1
+    for device in sql.event_devices(ctx.case, events):
+        used[device] += 1
     return min(used, key=lambda d: (-used[d], d)) if used else None

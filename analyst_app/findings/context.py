@@ -3,8 +3,8 @@
 Transactions are read once into an in-memory temporary table (`temp.fx_txn`, columns
 already pulled out of the JSON properties, times already in the case's zone), so each
 money rule is one aggregate query over it. `temp_store=MEMORY` keeps it off the disk.
-Its SQL and the lookups below are in analyst_app.store.rule_queries (DESIGN.md keeps SQL in
-the store package); each rule's own aggregate over it still runs through `q`.
+Its SQL and the lookups below are in analyst_app.store.rule_queries, and each rule family's
+own queries in a store module of its own (DESIGN.md keeps SQL in the store package).
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ class RuleContext:
     run_at: str
     timings: dict[str, float] = field(default_factory=dict)
     cache: dict[str, Any] = field(default_factory=dict)  # shared between rules of one run
-    cleanups: list[str] = field(default_factory=list)  # SQL to drop temporary tables
+    cleanups: list[str] = field(default_factory=list)  # temporary tables to drop at the end
     _local_cache: dict[str, datetime] = field(default_factory=dict)
     _txn_ready: bool = False
 
@@ -47,10 +47,6 @@ class RuleContext:
     @cached_property
     def victims(self) -> frozenset[str]:
         return potential_victims(self.case)
-
-    def q(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        """Run a rule's own query (over `temp.fx_txn` and the case) through the store."""
-        return rule_queries.rule_query(self.case, sql, params)
 
     # -- time ------------------------------------------------------------------------
     def local(self, utc: str | None) -> str:
@@ -102,7 +98,7 @@ class RuleContext:
             rule_queries.drop_txn_table(self.case)
             self._txn_ready = False
         while self.cleanups:
-            rule_queries.run_cleanup(self.case, self.cleanups.pop())
+            rule_queries.drop_temp_table(self.case, self.cleanups.pop())
 
     # -- evidence --------------------------------------------------------------------
     def evidence(self, rows: Iterable[tuple[str, str]]) -> tuple[Evidence, ...]:
@@ -198,12 +194,6 @@ def txn_text(
         where = f"from {ending(account)}"
     tail = f" ({extra})" if extra else ""
     return f"{local} {what} {money(amount)} {currency} {where}{tail}"
-
-
-def in_list(column: str, values: Sequence[str]) -> str:
-    """`column IN ('a', 'b')` for threshold lists (quoted here: they are the analyst's YAML)."""
-    quoted = ", ".join("'" + str(v).replace("'", "''") + "'" for v in values)
-    return f"{column} IN ({quoted})" if values else "0"
 
 
 def windows(epochs: Sequence[int], span: int) -> tuple[int, int]:

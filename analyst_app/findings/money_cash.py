@@ -8,11 +8,11 @@ from collections import defaultdict
 from statistics import median
 from typing import Any
 
-from analyst_app.findings.context import RuleContext, ending, in_list, money, txn_text, windows
+from analyst_app.findings.context import RuleContext, ending, money, txn_text, windows
 from analyst_app.findings.model import Finding
+from analyst_app.store import cash_queries as sql
 
 DAY = 86_400
-COLS = "id, account, epoch, local, amount, currency, direction, channel, location, depositor, depositor_id, memo"  # noqa: E501
 MAX_EVIDENCE = 200  # rows kept per finding; the explanation gives the full counts
 
 
@@ -20,46 +20,13 @@ def _text(r: tuple[Any, ...], extra: str = "") -> str:
     return txn_text(r[3], r[4], r[5], r[6], r[7], r[1], extra)
 
 
-def _minutes(hhmm: str) -> int:
-    hours, _, minutes = hhmm.strip().partition(":")
-    return int(hours) * 60 + int(minutes or 0)
-
-
-def _after_hours_sql(span: str) -> str:
-    """SQL true when `local` is inside `span` ("21:00-06:00" wraps past midnight)."""
-    start, _, end = span.partition("-")
-    lo, hi = _minutes(start), _minutes(end)
-    minute = "(CAST(substr(local, 12, 2) AS INTEGER) * 60 + CAST(substr(local, 15, 2) AS INTEGER))"
-    if lo <= hi:
-        return f"({minute} >= {lo} AND {minute} < {hi})"
-    return f"({minute} >= {lo} OR {minute} < {hi})"
-
-
 def f5_after_hours(ctx: RuleContext) -> list[Finding]:
     t = ctx.thresholds["F5"]
-    night = _after_hours_sql(t["after_hours"])
     categories = [c.lower() for c in t["categories"]]
-    category = "lower(json_extract(o.properties, '$.category'))"
-    kinds = ctx.q(
-        "SELECT l.target_id FROM links l JOIN entities o ON o.id = l.source_id WHERE"
-        f" l.type = 'owns' AND o.type = 'Organization' AND {in_list(category, categories)}"
-    ).fetchall()
-    businesses = {r[0] for r in kinds}
-    businesses.update(
-        r[0]
-        for r in ctx.q(
-            f"SELECT DISTINCT account FROM fx_txn WHERE direction = 'credit' AND"
-            f" {in_list('mcc', t['mccs'])}"
-        )
-    )
+    businesses = sql.business_accounts(ctx.case, categories, t["mccs"])
     if not businesses:
         return []
-    stats = ctx.q(
-        "SELECT account, count(*), sum(amount), sum(channel = 'cash'),"
-        f" sum({night}), sum({night} AND channel = 'cash'), max(currency) FROM fx_txn"
-        f" WHERE direction = 'credit' AND {in_list('account', sorted(businesses))}"
-        " GROUP BY account"
-    ).fetchall()
+    stats = sql.night_deposit_stats(ctx.case, t["after_hours"], sorted(businesses))
     peer_median = median(s[2] or 0 for s in stats) if stats else 0
     out = []
     for account, n, total, cash, late, late_cash, currency in stats:
@@ -72,11 +39,7 @@ def f5_after_hours(ctx: RuleContext) -> list[Finding]:
             and total > t["peer_median_factor"] * peer_median
         ):
             continue
-        rows = ctx.q(
-            f"SELECT {COLS} FROM fx_txn WHERE account = ? AND direction = 'credit' AND"
-            f" channel = 'cash' AND {night} ORDER BY epoch LIMIT ?",
-            (account, MAX_EVIDENCE),
-        ).fetchall()
+        rows = sql.night_cash_deposits(ctx.case, account, t["after_hours"], MAX_EVIDENCE)
         out.append(
             ctx.finding(
                 "F5",
@@ -100,19 +63,10 @@ def f5_after_hours(ctx: RuleContext) -> list[Finding]:
 
 def f6_cash_no_payroll(ctx: RuleContext) -> list[Finding]:
     t = ctx.thresholds["F6"]
-    candidates = ctx.q(
-        "SELECT account FROM fx_txn GROUP BY account HAVING"
-        " sum(direction = 'credit' AND channel = 'cash') >= ? AND"
-        " sum(direction = 'credit' AND (channel = 'ach' OR lower(memo) LIKE '%payroll%')) = 0",
-        (t["min_deposits"],),
-    ).fetchall()
+    candidates = sql.cash_without_payroll(ctx.case, t["min_deposits"])
     out = []
     for (account,) in candidates:
-        rows = ctx.q(
-            f"SELECT {COLS} FROM fx_txn WHERE account = ? AND direction = 'credit' AND"
-            " channel = 'cash' ORDER BY epoch",
-            (account,),
-        ).fetchall()
+        rows = sql.cash_deposits(ctx.case, account)
         i, j = windows([r[2] for r in rows], t["window_days"] * DAY)
         if j - i < t["min_deposits"]:
             continue
@@ -137,11 +91,7 @@ def f6_cash_no_payroll(ctx: RuleContext) -> list[Finding]:
 
 def f10_structuring(ctx: RuleContext) -> list[Finding]:
     t = ctx.thresholds["F10"]
-    rows = ctx.q(
-        f"SELECT {COLS} FROM fx_txn WHERE direction = 'credit' AND channel = 'cash' AND"
-        " amount BETWEEN ? AND ? ORDER BY account, epoch",
-        (t["low"], t["high"]),
-    ).fetchall()
+    rows = sql.cash_deposits_between(ctx.case, t["low"], t["high"])
     by_account: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
     for r in rows:
         by_account[r[1]].append(r)
@@ -162,11 +112,8 @@ def f10_structuring(ctx: RuleContext) -> list[Finding]:
                 i += 1
         if not clusters:
             continue
-        wires = ctx.q(
-            f"SELECT {COLS}, cp_country FROM fx_txn WHERE account = ? AND direction = 'debit'"
-            " AND channel = 'wire' AND amount >= ? AND amount < ? ORDER BY epoch",
-            (account, t["wire_limit"] * (1 - t["wire_margin"]), t["wire_limit"]),
-        ).fetchall()
+        low = t["wire_limit"] * (1 - t["wire_margin"])
+        wires = sql.wires_below(ctx.case, account, low, t["wire_limit"])
         lines = [
             f"{' + '.join(money(r[4]) for r in g)} = {money(sum(r[4] for r in g))} "
             f"({g[0][3][:10]} to {g[-1][3][:10]})"
@@ -214,18 +161,12 @@ def _home_cities(ctx: RuleContext, accounts: list[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for account in accounts:
         for holder in holders.get(account, []):
-            for (label,) in ctx.q(
-                "SELECT a.label FROM links l JOIN entities a ON a.id = l.target_id"
-                " WHERE l.source_id = ? AND l.type = 'lives_at'",
-                (holder,),
-            ):
+            for label in sql.addresses_of(ctx.case, holder):
                 if city_of(label):
                     out[account] = city_of(label)
         if account not in out:
             counts: dict[str, int] = defaultdict(int)
-            for (loc,) in ctx.q(
-                "SELECT location FROM fx_txn WHERE account = ? AND location != ''", (account,)
-            ):
+            for loc in sql.deposit_locations(ctx.case, account):
                 counts[city_of(loc)] += 1
             counts.pop("", None)
             if counts:
@@ -235,25 +176,13 @@ def _home_cities(ctx: RuleContext, accounts: list[str]) -> dict[str, str]:
 
 def f11_funnel(ctx: RuleContext) -> list[Finding]:
     t = ctx.thresholds["F11"]
-    candidates = [
-        r[0]
-        for r in ctx.q(
-            "SELECT account FROM fx_txn WHERE direction = 'credit' AND channel = 'cash'"
-            " AND location != '' GROUP BY account HAVING count(DISTINCT location) >= ?"
-            " AND count(DISTINCT depositor) >= ?",
-            (t["min_far_locations"], t["min_depositors"]),
-        )
-    ]
+    candidates = sql.funnel_candidates(ctx.case, t["min_far_locations"], t["min_depositors"])
     homes = _home_cities(ctx, candidates)
     span = t["window_hours"] * 3600
     out = []
     for account in candidates:
         home = homes.get(account, "")
-        rows = ctx.q(
-            f"SELECT {COLS} FROM fx_txn WHERE account = ? AND channel IN ('cash', 'atm')"
-            " ORDER BY epoch",
-            (account,),
-        ).fetchall()
+        rows = sql.cash_and_atm(ctx.case, account)
         far = [r for r in rows if r[6] == "credit" and city_of(r[8]) not in ("", home)]
         outs = [r for r in rows if r[6] == "debit"]
         episodes: list[tuple[list[tuple[Any, ...]], tuple[Any, ...]]] = []

@@ -7,24 +7,17 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from analyst_app.findings.context import RuleContext, ending, in_list, money, txn_text
+from analyst_app.findings.context import RuleContext, ending, money, txn_text
 from analyst_app.findings.model import Finding
 from analyst_app.findings.union import Union
+from analyst_app.store import flow_queries as sql
 
 DAY = 86_400
-PAYROLL = "(lower(p.memo) LIKE '%payroll%' OR lower(p.memo) LIKE '%salary%' OR lower(p.memo) LIKE '%wage%')"  # noqa: E501
 
 
 def f12_pass_through(ctx: RuleContext) -> list[Finding]:
     t = ctx.thresholds["F12"]
-    pairs = ctx.q(
-        "SELECT p.id, p.account, p.local, p.amount, p.currency, p.channel, p.cp_name,"
-        " d.id, d.local, d.amount, d.channel, d.cp_id, d.cp_name FROM fx_txn p JOIN fx_txn d"
-        " ON d.account = p.account AND d.direction = 'debit' AND d.epoch > p.epoch AND"
-        f" d.epoch <= p.epoch + ? AND {in_list('d.channel', t['out_channels'])}"
-        f" WHERE p.direction = 'credit' AND {PAYROLL} ORDER BY p.account, p.epoch, d.epoch",
-        (t["window_hours"] * 3600,),
-    ).fetchall()
+    pairs = sql.wages_paid_on(ctx.case, t["window_hours"] * 3600, t["out_channels"])
     by_credit: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
     for row in pairs:
         by_credit[row[0]].append(row)
@@ -76,15 +69,8 @@ def f12_pass_through(ctx: RuleContext) -> list[Finding]:
 
 def f13_many_senders(ctx: RuleContext) -> list[Finding]:
     t = ctx.thresholds["F13"]
-    channels = in_list("channel", t["channels"])
     # (beneficiary, sender, epoch, row): credits received, and debits paid to a known account
-    received = ctx.q(
-        "SELECT account, coalesce(CASE WHEN channel = 'cash' THEN depositor_id END, cp_id),"
-        " epoch, id, local, amount, currency, direction, channel FROM fx_txn WHERE"
-        f" direction = 'credit' AND {channels} UNION ALL SELECT cp_id, account, epoch, id, local,"
-        " amount, currency, direction, channel FROM fx_txn WHERE direction = 'debit' AND"
-        f" cp_id LIKE 'account:%' AND {channels}"
-    )
+    received = sql.payments_received(ctx.case, t["channels"])
     rows = [r for r in received if r[0] and r[1] and r[0] != r[1]]
     by_beneficiary: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
     distinct: dict[str, set[str]] = defaultdict(set)
@@ -136,11 +122,7 @@ def _watched_countries(ctx: RuleContext, t: dict[str, Any]) -> list[Finding]:
     if not t["watch_countries"]:
         return []
     countries = [str(c).upper() for c in t["watch_countries"]]
-    rows = ctx.q(
-        "SELECT account, id, local, amount, currency, cp_country FROM fx_txn WHERE"
-        f" direction = 'debit' AND channel = 'wire' AND {in_list('upper(cp_country)', countries)}"
-        " ORDER BY account, epoch"
-    ).fetchall()
+    rows = sql.wires_to(ctx.case, countries)
     by_account: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
     for r in rows:
         by_account[r[0]].append(r)
@@ -169,19 +151,7 @@ def f17_control(ctx: RuleContext) -> list[Finding]:
     # identifiers that the holders of different accounts give: two holders at least, since
     # one holder entity owning two accounts is one person (or, before resolution, two
     # namesakes whose bank rows were joined by name), not one person controlling another
-    shared = ctx.q(
-        "SELECT i.id, i.type, i.label, o.target_id, o.source_id FROM links o"
-        " JOIN links u ON u.source_id = o.source_id AND u.type IN ('uses', 'lives_at')"
-        " JOIN entities i ON i.id = u.target_id"
-        f" WHERE o.type = 'owns' AND o.target_id LIKE 'account:%' AND"
-        f" {in_list('i.type', t['identifier_types'])} AND i.id IN ("
-        "  SELECT u2.target_id FROM links u2 JOIN links o2 ON o2.source_id = u2.source_id"
-        "  AND o2.type = 'owns' AND o2.target_id LIKE 'account:%'"
-        "  WHERE u2.type IN ('uses', 'lives_at')"
-        "  GROUP BY u2.target_id HAVING count(DISTINCT o2.target_id) >= ?"
-        "  AND count(DISTINCT o2.source_id) >= 2)",
-        (t["min_accounts"],),
-    ).fetchall()
+    shared = sql.shared_identifiers(ctx.case, t["identifier_types"], t["min_accounts"])
     reasons: dict[str, list[str]] = defaultdict(list)
     idents: dict[str, set[str]] = defaultdict(set)
     people: dict[str, set[str]] = defaultdict(set)
@@ -200,17 +170,7 @@ def f17_control(ctx: RuleContext) -> list[Finding]:
             f"the {kind.lower()} {label} is given for the accounts ending {endings}"
         )
     # one person depositing cash into several accounts held by others
-    deposits = ctx.q(
-        "SELECT f.depositor_id, f.account, count(*), sum(f.amount) FROM fx_txn f"
-        " WHERE f.direction = 'credit' AND f.channel = 'cash' AND f.depositor_id IS NOT NULL"
-        " AND NOT EXISTS (SELECT 1 FROM links o WHERE o.type = 'owns' AND"
-        "   o.source_id = f.depositor_id AND o.target_id = f.account)"
-        " AND f.depositor_id IN (SELECT g.depositor_id FROM fx_txn g WHERE g.channel = 'cash'"
-        "   AND g.direction = 'credit' AND g.depositor_id IS NOT NULL GROUP BY g.depositor_id"
-        "   HAVING count(DISTINCT g.account) >= ?)"
-        " GROUP BY f.depositor_id, f.account",
-        (t["min_deposited_accounts"],),
-    ).fetchall()
+    deposits = sql.cash_into_others(ctx.case, t["min_deposited_accounts"])
     by_depositor: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
     for row in deposits:
         by_depositor[row[0]].append(row)
@@ -261,23 +221,11 @@ def _f17_evidence(
 ) -> tuple[Any, ...]:
     """The link rows that give the shared identifiers, and the cash deposits by others."""
     rows: list[tuple[str, str]] = []
-    marks = ", ".join("?" * len(accounts))
-    for lid, src, dst, label in ctx.q(
-        "SELECT u.id, o.target_id, u.target_id, i.label FROM links o JOIN links u ON"
-        " u.source_id = o.source_id AND u.type IN ('uses', 'lives_at') JOIN entities i ON"
-        f" i.id = u.target_id WHERE o.type = 'owns' AND o.target_id IN ({marks})",
-        accounts,
-    ):
+    for lid, src, dst, label in sql.holder_identifier_links(ctx.case, accounts):
         if dst in idents:
             rows.append((lid, f"the holder of {ending(src)} gives {label}"))
     if people:
-        pmarks = ", ".join("?" * len(people))
-        for r in ctx.q(
-            "SELECT id, local, amount, currency, account, depositor FROM fx_txn WHERE"
-            f" channel = 'cash' AND direction = 'credit' AND account IN ({marks}) AND"
-            f" depositor_id IN ({pmarks}) ORDER BY epoch LIMIT 300",
-            (*accounts, *sorted(people)),
-        ):
+        for r in sql.cash_by(ctx.case, accounts, sorted(people)):
             rows.append((r[0], txn_text(r[1], r[2], r[3], "credit", "cash", r[4],
                                         f"by {r[5]}")))  # fmt: skip
     return ctx.evidence(rows)

@@ -8,11 +8,11 @@ import re
 from collections import defaultdict
 from typing import Any
 
-from analyst_app.findings.context import RuleContext, ending, in_list, money, txn_text, windows
+from analyst_app.findings.context import RuleContext, ending, money, txn_text, windows
 from analyst_app.findings.model import Finding
+from analyst_app.store import spend_queries as sql
 
 DAY = 86_400
-COLS = "id, account, epoch, local, amount, currency, direction, channel, merchant, merchant_id, city, memo, cp_id, cp_name"  # noqa: E501
 
 
 def _text(r: tuple[Any, ...], extra: str = "") -> str:
@@ -28,15 +28,7 @@ def _by(rows: list[tuple[Any, ...]], *keys: int) -> dict[tuple[Any, ...], list[t
 
 def f1_ad_fees(ctx: RuleContext) -> list[Finding]:
     t = ctx.thresholds["F1"]
-    words = " OR ".join("lower(merchant) LIKE ?" for _ in t["site_words"]) or "0"
-    site = f"direction = 'debit' AND amount < ? AND ({in_list('mcc', t['mccs'])} OR {words})"
-    likes = [f"%{w.lower()}%" for w in t["site_words"]]
-    rows = ctx.q(
-        f"SELECT {COLS}, mcc FROM fx_txn WHERE {site} AND (account, merchant) IN ("
-        f"  SELECT account, merchant FROM fx_txn WHERE {site}"
-        "  GROUP BY account, merchant HAVING count(*) >= ?) ORDER BY account, merchant, epoch",
-        (t["max_amount"], *likes, t["max_amount"], *likes, t["min_debits"]),
-    ).fetchall()
+    rows = sql.site_fees(ctx.case, t["max_amount"], t["mccs"], t["site_words"], t["min_debits"])
     # LIKE found the words anywhere ("Threads" holds "ads"); keep whole words or the MCC
     whole = re.compile(r"\b(" + "|".join(map(re.escape, t["site_words"])) + r")\b", re.I)
     rows = [r for r in rows if r[14] in t["mccs"] or whole.search(r[8] or "")]
@@ -68,13 +60,7 @@ def f1_ad_fees(ctx: RuleContext) -> list[Finding]:
 
 def f2_lodging(ctx: RuleContext) -> list[Finding]:
     t = ctx.thresholds["F2"]
-    rows = ctx.q(
-        f"SELECT {COLS} FROM fx_txn WHERE direction = 'debit' AND"
-        f" {in_list('mcc', t['lodging_mccs'])} AND account IN (SELECT account FROM fx_txn WHERE"
-        f" direction = 'debit' AND {in_list('mcc', t['lodging_mccs'])} GROUP BY account"
-        " HAVING count(DISTINCT lower(city)) >= ?) ORDER BY account, epoch",
-        (t["min_cities"],),
-    ).fetchall()
+    rows = sql.lodging(ctx.case, t["lodging_mccs"], t["min_cities"])
     out = []
     span = t["window_days"] * DAY
     for (account,), group in _by(rows, 1).items():
@@ -108,13 +94,7 @@ def f2_lodging(ctx: RuleContext) -> list[Finding]:
 
 def _rent(ctx: RuleContext, t: dict[str, Any]) -> list[Finding]:
     """Rent paid to several landlords at once: several residences (F2's second test)."""
-    rows = ctx.q(
-        f"SELECT {COLS} FROM fx_txn WHERE direction = 'debit' AND lower(memo) LIKE '%rent%'"
-        " AND account IN (SELECT account FROM fx_txn WHERE direction = 'debit' AND"
-        " lower(memo) LIKE '%rent%' GROUP BY account HAVING count(DISTINCT coalesce(cp_id,"
-        " cp_name)) >= ?) ORDER BY account, epoch",
-        (t["min_rent_payees"],),
-    ).fetchall()
+    rows = sql.rent(ctx.case, t["min_rent_payees"])
     out = []
     for (account,), group in _by(rows, 1).items():
         span, best = t["rent_window_days"] * DAY, list[tuple[Any, ...]]()
@@ -146,14 +126,7 @@ def _rent(ctx: RuleContext, t: dict[str, Any]) -> list[Finding]:
 
 def f3_transport(ctx: RuleContext) -> list[Finding]:
     t = ctx.thresholds["F3"]
-    rows = ctx.q(
-        f"SELECT {COLS} FROM fx_txn WHERE direction = 'debit' AND {in_list('mcc', t['mccs'])}"
-        " AND (account, substr(local, 1, 10), merchant, memo) IN (SELECT account,"
-        " substr(local, 1, 10), merchant, memo FROM fx_txn WHERE direction = 'debit' AND"
-        f" {in_list('mcc', t['mccs'])} GROUP BY 1, 2, 3, 4 HAVING count(*) >= ?)"
-        " ORDER BY account, epoch",
-        (t["min_tickets"],),
-    ).fetchall()
+    rows = sql.tickets(ctx.case, t["mccs"], t["min_tickets"])
     out = []
     for (account,), group in _by(rows, 1).items():
         trips: dict[tuple[str, str, str], list[tuple[Any, ...]]] = defaultdict(list)
@@ -181,13 +154,7 @@ def f3_transport(ctx: RuleContext) -> list[Finding]:
 
 def f7_prepaid(ctx: RuleContext) -> list[Finding]:
     t = ctx.thresholds["F7"]
-    rows = ctx.q(
-        f"SELECT {COLS} FROM fx_txn WHERE direction = 'debit' AND"
-        f" ({in_list('mcc', t['mccs'])} OR channel = 'prepaid') AND account IN (SELECT account"
-        f" FROM fx_txn WHERE direction = 'debit' AND ({in_list('mcc', t['mccs'])} OR"
-        " channel = 'prepaid') GROUP BY account HAVING count(*) >= ?) ORDER BY account, epoch",
-        (t["min_purchases"],),
-    ).fetchall()
+    rows = sql.prepaid(ctx.case, t["mccs"], t["min_purchases"])
     out = []
     for (account,), group in _by(rows, 1).items():
         i, j = windows([r[2] for r in group], t["window_days"] * DAY)

@@ -9,6 +9,7 @@ from typing import Any
 from analyst_app.findings.context import RuleContext
 from analyst_app.findings.model import Finding
 from analyst_app.findings.victims import name_key
+from analyst_app.store import report_queries as sql
 
 LIKERT = {"strongly disagree": 1, "disagree": 2, "neither agree nor disagree": 3, "agree": 4,
           "strongly agree": 5}  # fmt: skip
@@ -17,16 +18,7 @@ IDENTIFIER_TYPES = ("Phone", "Email", "Handle", "Vehicle")
 
 def tip_identifiers(ctx: RuleContext) -> list[Finding]:
     t = ctx.thresholds["TIP-PHONE"]
-    marks = ", ".join(f"'{k}'" for k in IDENTIFIER_TYPES)
-    rows = ctx.q(
-        "SELECT m.entity_id, i.type, i.label, e.id, e.label, e.start_utc FROM event_entities m"
-        " JOIN events e ON e.id = m.event_id AND e.type = 'Tip'"
-        f" JOIN entities i ON i.id = m.entity_id AND i.type IN ({marks})"
-        " WHERE m.entity_id IN (SELECT m2.entity_id FROM event_entities m2 JOIN events e2 ON"
-        "  e2.id = m2.event_id AND e2.type = 'Tip' GROUP BY m2.entity_id"
-        "  HAVING count(DISTINCT m2.event_id) >= ?) ORDER BY m.entity_id, e.start_utc",
-        (t["min_tips"],),
-    ).fetchall()
+    rows = sql.identifiers_in_tips(ctx.case, IDENTIFIER_TYPES, t["min_tips"])
     by_ident: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
     for r in rows:
         by_ident[r[0]].append(r)
@@ -59,12 +51,7 @@ def likely_users(ctx: RuleContext, tip_ids: list[str]) -> list[str]:
         return []
     named: dict[str, set[str]] = defaultdict(set)
     people: dict[str, list[str]] = defaultdict(list)
-    for event, person, label in ctx.q(
-        "SELECT x.event_id, x.entity_id, p.label FROM event_entities x JOIN entities p ON"
-        " p.id = x.entity_id WHERE x.role = 'subject' AND"
-        f" x.event_id IN ({', '.join('?' * len(tip_ids))}) ORDER BY x.entity_id",
-        tip_ids,
-    ):
+    for event, person, label in sql.tip_subjects(ctx.case, tip_ids):
         first = (name_key(label).split() or [""])[0]
         named[first].add(event)
         people[first].append(person)
@@ -89,15 +76,7 @@ def _scores(description: str) -> dict[str, int]:
 def worker_voice(ctx: RuleContext) -> list[Finding]:
     t = ctx.thresholds["WORKER-VOICE"]
     topics = [str(x).lower() for x in t["topics"]]
-    likes = (
-        " AND ".join("json_extract(e.properties, '$.description') LIKE ?" for _ in topics) or "1"
-    )
-    rows = ctx.q(
-        "SELECT e.id, e.start_utc, json_extract(e.properties, '$.description'), s.entity_id"
-        " FROM events e JOIN event_entities s ON s.event_id = e.id AND s.role = 'sender'"
-        f" WHERE e.type = 'Message' AND {likes}",
-        [f"%{topic}:%" for topic in topics],
-    )
+    rows = sql.survey_answers(ctx.case, topics)
     low: list[tuple[str, str, str, dict[str, int]]] = []
     for event, start, description, sender in rows:
         scores = _scores(description or "")
@@ -106,16 +85,9 @@ def worker_voice(ctx: RuleContext) -> list[Finding]:
     senders = sorted({r[2] for r in low})
     employers: dict[str, set[str]] = defaultdict(set)
     names: dict[str, str] = {}
-    for start in range(0, len(senders), 500):
-        chunk = senders[start : start + 500]
-        for _org, label, phone in ctx.q(
-            "SELECT o.id, o.label, l.target_id FROM links l JOIN entities o ON o.id = l.source_id"
-            " AND o.type = 'Organization' WHERE l.type = 'mentioned_in' AND l.target_id IN"
-            f" ({', '.join('?' * len(chunk))})",
-            chunk,
-        ):
-            employers[phone].add(name_key(label))
-            names.setdefault(name_key(label), label)
+    for _org, label, phone in sql.employers_named(ctx.case, senders):
+        employers[phone].add(name_key(label))
+        names.setdefault(name_key(label), label)
     by_employer: dict[str, list[tuple[str, str, str, dict[str, int]]]] = defaultdict(list)
     for r in low:
         for employer in employers.get(r[2], ()):
@@ -155,7 +127,7 @@ def _organizations_named(ctx: RuleContext, keys: set[str]) -> dict[str, list[str
     out: dict[str, list[str]] = defaultdict(list)
     if not keys:
         return out
-    for eid, label in ctx.q("SELECT id, label FROM entities WHERE type = 'Organization'"):
+    for eid, label in sql.organization_labels(ctx.case):
         key = name_key(label)
         if key in keys:
             out[key].append(eid)

@@ -3,8 +3,9 @@ may be a victim, and the scans behind the call rules' numpy arrays.
 
 `analyst_app.findings` decides what is a finding; this module only asks the case for rows
 (DESIGN.md keeps SQL in the store package). Lookups by a list of ids go CHUNK ids at a
-time, well under SQLite's bound-parameter limit. The money, ad, call and report rules'
-own aggregate queries over `temp.fx_txn` still pass through `rule_query` as text.
+time, well under SQLite's bound-parameter limit. Each rule family's own queries are in a
+module of its own: cash_queries, flow_queries, spend_queries, ad_queries, call_queries and
+report_queries.
 """
 
 from __future__ import annotations
@@ -46,9 +47,10 @@ WHERE e.type = 'Transaction' AND e.start_utc IS NOT NULL
 """
 
 
-def rule_query(case: Case, sql: str, params: Sequence[Any] = ()) -> Any:
-    """A rule's own query (its text beside the rule); returns the cursor."""
-    return case.conn.execute(sql, params)
+def in_list(column: str, values: Sequence[str]) -> str:
+    """`column IN ('a', 'b')` for threshold lists (quoted here: they are the analyst's YAML)."""
+    quoted = ", ".join("'" + str(v).replace("'", "''") + "'" for v in values)
+    return f"{column} IN ({quoted})" if values else "0"
 
 
 def time_bounds(case: Case, column: str, table: str = "events") -> tuple[Any, Any]:
@@ -76,9 +78,9 @@ def drop_txn_table(case: Case) -> None:
     case.conn.execute("DROP TABLE IF EXISTS temp.fx_txn")
 
 
-def run_cleanup(case: Case, sql: str) -> None:
-    """A rule's `DROP TABLE IF EXISTS temp....` for a temporary table it made."""
-    case.conn.execute(sql)
+def drop_temp_table(case: Case, name: str) -> None:
+    """Drop a temporary table a rule made (`name` is the program's, never user input)."""
+    case.conn.execute(f"DROP TABLE IF EXISTS temp.{name}")
 
 
 def _marks(chunk: Sequence[str]) -> str:

@@ -1,0 +1,67 @@
+"""The call rules' text lookups (findings.calls): suspects' phones, the tips and users of a
+phone, and the devices behind calls. The calls themselves are read as columns by
+rule_queries.call_times and call_parties (DESIGN.md keeps SQL in the store package)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from analyst_app.store.case import Case
+
+CHUNK = 500
+
+
+def _marks(chunk: Sequence[str]) -> str:
+    return ", ".join("?" * len(chunk))
+
+
+def suspect_labels(case: Case) -> Iterator[tuple[str, str]]:
+    """(id, label) of the entities marked suspect."""
+    return case.conn.execute("SELECT id, label FROM entities WHERE role = 'suspect'")
+
+
+def phones_used_by(case: Case, people: Sequence[str]) -> Iterator[tuple[str, str]]:
+    """(person, phone) of the `uses` links from these people to phones."""
+    for start in range(0, len(people), CHUNK):
+        chunk = people[start : start + CHUNK]
+        yield from case.conn.execute(
+            "SELECT source_id, target_id FROM links WHERE type = 'uses' AND target_id LIKE"
+            f" 'phone:%' AND source_id IN ({_marks(chunk)})",
+            chunk,
+        )
+
+
+def tips_naming(case: Case, entity: str) -> list[str]:
+    """Ids of the Tip events the entity takes part in."""
+    return [
+        r[0]
+        for r in case.conn.execute(
+            "SELECT DISTINCT m.event_id FROM event_entities m JOIN events e ON e.id = m.event_id"
+            " AND e.type = 'Tip' WHERE m.entity_id = ?",
+            (entity,),
+        )
+    ]
+
+
+def users_of(case: Case, target: str) -> list[str]:
+    """Who `uses` the target, in the links' stored order."""
+    return [
+        r[0]
+        for r in case.conn.execute(
+            "SELECT source_id FROM links WHERE type = 'uses' AND target_id = ?", (target,)
+        )
+    ]
+
+
+def event_devices(case: Case, events: Sequence[str]) -> Iterator[str]:
+    """The device of each of these events that names one (the highest id if several)."""
+    for at in range(0, len(events), CHUNK):
+        chunk = events[at : at + CHUNK]
+        for (device,) in case.conn.execute(
+            "SELECT max(entity_id) FROM event_entities WHERE role = 'device' AND event_id IN"
+            f" ({_marks(chunk)}) GROUP BY event_id",
+            chunk,
+        ):
+            yield device
