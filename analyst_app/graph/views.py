@@ -20,6 +20,12 @@ from typing import TYPE_CHECKING, Any
 from analyst_app.graph.geometry import XY, Positions
 from analyst_app.graph.model import ChartGraph
 from analyst_app.store.errors import CaseError
+from analyst_app.store.saved import (
+    chart_view_names,
+    chart_view_row,
+    delete_chart_view,
+    write_chart_view,
+)
 
 if TYPE_CHECKING:
     from analyst_app.store.case import Case
@@ -160,8 +166,8 @@ def save_view(case: Case, view: SavedView) -> SavedView:
     name = _check_name(view.name)
     now = utc_now()
     text = view.to_json()
-    row = case.conn.execute("SELECT created_at FROM chart_views WHERE name = ?", (name,)).fetchone()
-    created = str(row[0]) if row else now
+    row = chart_view_row(case, name)
+    created = row[1] if row else now
     details = {
         "name": name,
         "entities": len(view.positions),
@@ -170,32 +176,24 @@ def save_view(case: Case, view: SavedView) -> SavedView:
         "replaced": row is not None,
     }
     with case.write("save chart view", details) as conn:
-        conn.execute(
-            "INSERT INTO chart_views (name, view, created_at, updated_at) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT(name) DO UPDATE"
-            " SET view = excluded.view, updated_at = excluded.updated_at",
-            (name, text, created, now),
-        )
+        write_chart_view(conn, name, text, created, now)
     return SavedView.from_json(name, text, created, now)
 
 
 def load_view(case: Case, name: str) -> SavedView:
-    row = case.conn.execute(
-        "SELECT view, created_at, updated_at FROM chart_views WHERE name = ?", (name,)
-    ).fetchone()
+    row = chart_view_row(case, name)
     if row is None:
         known = list_views(case)
         hint = f" (saved views: {', '.join(known)})" if known else " (this case has none)"
         raise ViewError(f"There is no saved view called {name!r}{hint}.")
-    return SavedView.from_json(name, str(row[0]), str(row[1]), str(row[2]))
+    return SavedView.from_json(name, *row)
 
 
 def list_views(case: Case) -> list[str]:
-    rows = case.conn.execute("SELECT name FROM chart_views ORDER BY name").fetchall()
-    return [str(r[0]) for r in rows]
+    return chart_view_names(case)
 
 
 def delete_view(case: Case, name: str) -> None:
     load_view(case, name)  # a clear sentence when it is not there
     with case.write("delete chart view", {"name": name}) as conn:
-        conn.execute("DELETE FROM chart_views WHERE name = ?", (name,))
+        delete_chart_view(conn, name)
