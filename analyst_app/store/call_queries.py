@@ -7,14 +7,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
+from analyst_app.store.rule_queries import CHUNK, _marks, in_chunks
+
 if TYPE_CHECKING:
     from analyst_app.store.case import Case
-
-CHUNK = 500
-
-
-def _marks(chunk: Sequence[str]) -> str:
-    return ", ".join("?" * len(chunk))
 
 
 def suspect_labels(case: Case) -> Iterator[tuple[str, str]]:
@@ -24,13 +20,12 @@ def suspect_labels(case: Case) -> Iterator[tuple[str, str]]:
 
 def phones_used_by(case: Case, people: Sequence[str]) -> Iterator[tuple[str, str]]:
     """(person, phone) of the `uses` links from these people to phones."""
-    for start in range(0, len(people), CHUNK):
-        chunk = people[start : start + CHUNK]
-        yield from case.conn.execute(
-            "SELECT source_id, target_id FROM links WHERE type = 'uses' AND target_id LIKE"
-            f" 'phone:%' AND source_id IN ({_marks(chunk)})",
-            chunk,
-        )
+    return in_chunks(
+        case,
+        "SELECT source_id, target_id FROM links WHERE type = 'uses' AND target_id LIKE"
+        " 'phone:%' AND source_id IN ({marks})",
+        people,
+    )
 
 
 def tips_naming(case: Case, entity: str) -> list[str]:

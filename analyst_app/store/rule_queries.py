@@ -87,40 +87,41 @@ def _marks(chunk: Sequence[str]) -> str:
     return ", ".join("?" * len(chunk))
 
 
+def in_chunks(case: Case, sql: str, ids: Sequence[str]) -> Iterator[tuple[Any, ...]]:
+    """Rows of `sql` (its `{marks}` the placeholders) for `ids`, CHUNK ids a query: SQLite
+    caps the number of bound parameters, and a case can name tens of thousands."""
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        yield from case.conn.execute(sql.format(marks=_marks(chunk)), chunk)
+
+
 def places(case: Case, ids: Sequence[str]) -> Iterator[tuple[Any, ...]]:
     """(object id, source id, file name, sha256, locator) for each place these objects came
     from, in source then locator order within each chunk."""
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        yield from case.conn.execute(
-            "SELECT p.object_id, s.id, s.file_name, s.sha256, p.locator FROM provenance p"
-            f" JOIN sources s ON s.id = p.source_id WHERE p.object_id IN"
-            f" ({_marks(chunk)}) ORDER BY s.id, p.locator",
-            chunk,
-        )
+    return in_chunks(
+        case,
+        "SELECT p.object_id, s.id, s.file_name, s.sha256, p.locator FROM provenance p"
+        " JOIN sources s ON s.id = p.source_id WHERE p.object_id IN ({marks})"
+        " ORDER BY s.id, p.locator",
+        ids,
+    )
 
 
 def owners(case: Case, accounts: Sequence[str]) -> Iterator[tuple[str, str]]:
     """(owner, account) for `owns` links to these accounts, by owner within each chunk."""
-    for start in range(0, len(accounts), CHUNK):
-        chunk = accounts[start : start + CHUNK]
-        yield from case.conn.execute(
-            "SELECT source_id, target_id FROM links WHERE type = 'owns' AND target_id IN"
-            f" ({_marks(chunk)}) ORDER BY source_id",
-            chunk,
-        )
+    return in_chunks(
+        case,
+        "SELECT source_id, target_id FROM links WHERE type = 'owns' AND target_id IN ({marks})"
+        " ORDER BY source_id",
+        accounts,
+    )
 
 
 def labels(case: Case, ids: Sequence[str]) -> Iterator[tuple[str, str]]:
     """(id, label) of those of `ids` that are entities."""
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        yield from case.conn.execute(
-            f"SELECT id, label FROM entities WHERE id IN ({_marks(chunk)})", chunk
-        )
+    return in_chunks(case, "SELECT id, label FROM entities WHERE id IN ({marks})", ids)
 
 
-# -- who may be a victim (findings.victims) ------------------------------------------------
 def marked_victims(case: Case) -> list[str]:
     return [r[0] for r in case.conn.execute("SELECT id FROM entities WHERE role = 'victim'")]
 
