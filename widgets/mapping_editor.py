@@ -411,14 +411,6 @@ class MappingEditor(QDialog):
         self._ends_changed()
         self._event_changed()
 
-    def _lineage(self, type_name: str) -> set[str]:
-        names: set[str] = set()
-        current = self.schema.types.get(type_name)
-        while current is not None and current.name not in names:
-            names.add(current.name)
-            current = self.schema.types.get(current.parent) if current.parent else None
-        return names
-
     def _ends_changed(self) -> None:
         """The link types the schema allows from the first chosen entity to the second."""
         if self._quiet:
@@ -429,7 +421,7 @@ class MappingEditor(QDialog):
         self.link_type.addItem(NO_LINK, "")
         ends = [self.link_from.currentData(), self.link_to.currentData()]
         if all(ends) and ends[0] != ends[1]:
-            source, target = (self._lineage(self.panel(str(e)).type_name) for e in ends)
+            source, target = (self.schema.lineage(self.panel(str(e)).type_name) for e in ends)
             for typedef in sorted(self.schema.of_kind("link"), key=lambda t: t.label):
                 edge = typedef.edge
                 if edge is None or typedef.name in NOT_DRAWN:

@@ -10,15 +10,15 @@ so every row that has it is refused with the same reason.
 
 from __future__ import annotations
 
-from analyst_app.model import Entity, Event, Link, PropertyValue, Record
-from analyst_app.records import RecordError, check_row_parts, prepare, search_text
+from analyst_app.model import Entity, PropertyValue, Record
+from analyst_app.records import check_row_parts, prepare, search_text
 from analyst_app.schema.grading import GradingScheme
 from analyst_app.schema.loader import Schema, TypeDef
 
 MEMO_LIMIT = 100_000  # distinct combinations kept before the memo starts over
 
 _Key = tuple[object, ...]
-_Outcome = tuple[TypeDef, str, dict[str, PropertyValue], str, str]
+_Outcome = tuple[TypeDef, dict[str, PropertyValue], str, str]  # type, props, label, text
 
 
 class Preparer:
@@ -28,16 +28,16 @@ class Preparer:
         self.schema, self.region, self.grading = schema, region, grading
         self._memo: dict[_Key, _Outcome] = {}
 
-    def _full(self, record: Record) -> str:
+    def _full(self, record: Record) -> tuple[TypeDef, str]:
         typedef = prepare(record, self.schema, region=self.region, grading=self.grading)
-        return search_text(typedef, record.properties, record.label)
+        return typedef, search_text(typedef, record.properties, record.label)
 
     def __call__(self, record: Record) -> str:
         if isinstance(record, Entity):  # few per file once identifiers repeat: no memo
-            return self._full(record)
+            return self._full(record)[1]
         props = record.properties
         if not all(type(v) is str for v in props.values()):
-            return self._full(record)
+            return self._full(record)[1]
         key = (
             type(record),
             record.type,
@@ -49,26 +49,12 @@ class Preparer:
         )
         known = self._memo.get(key)
         if known is None:
-            text = self._full(record)  # raises RecordError: the combination is not kept
+            typedef, text = self._full(record)  # RecordError: the combination is not kept
             if len(self._memo) >= MEMO_LIMIT:
                 self._memo.clear()
-            self._memo[key] = (
-                self.schema.get(record.type, _kind(record)) or _never(),
-                record.type,
-                dict(record.properties),
-                record.label,
-                text,
-            )
+            self._memo[key] = (typedef, dict(record.properties), record.label, text)
             return text
-        typedef, type_name, cleaned, label, text = known
-        record.type, record.properties, record.label = type_name, dict(cleaned), label
+        typedef, cleaned, label, text = known
+        record.type, record.properties, record.label = typedef.name, dict(cleaned), label
         check_row_parts(typedef, record)
         return text
-
-
-def _kind(record: Record) -> str:
-    return "event" if isinstance(record, Event) else "link" if isinstance(record, Link) else ""
-
-
-def _never() -> TypeDef:
-    raise RecordError("the schema changed while the file was read")

@@ -94,6 +94,16 @@ class Schema:
     def of_kind(self, kind: str) -> list[TypeDef]:
         return [t for t in self.types.values() if t.kind == kind and not t.abstract]
 
+    def lineage(self, name: str) -> set[str]:
+        """The type and its ancestors: a link allowed to Organization fits each kind of
+        organization, so checks against the schema's link ends go through this."""
+        names: set[str] = set()
+        current = self.types.get(name)
+        while current is not None and current.name not in names:
+            names.add(current.name)
+            current = self.types.get(current.parent) if current.parent else None
+        return names
+
     def get(self, name: str, kind: str | None = None) -> TypeDef | None:
         """Look a type up by its name or, case-insensitively, by its label."""
         found = self.types.get(name)

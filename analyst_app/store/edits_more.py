@@ -284,16 +284,6 @@ class LinkChoice:
     directed: bool
 
 
-def _lineage(case: Case, type_name: str) -> set[str]:
-    """The type and its ancestors (a link to Organization fits each kind of organization)."""
-    names: set[str] = set()
-    current = case.schema.types.get(type_name)
-    while current is not None and current.name not in names:
-        names.add(current.name)
-        current = case.schema.types.get(current.parent) if current.parent else None
-    return names
-
-
 def link_choices(case: Case, first_id: str, second_id: str) -> list[LinkChoice]:
     """Every link type valid between the two entities, each way it can read, by label."""
     found = labels(case, [first_id, second_id])
@@ -302,7 +292,7 @@ def link_choices(case: Case, first_id: str, second_id: str) -> list[LinkChoice]:
         raise CaseError("Choose two different entities to link.")
     if not all(case.schema.get(found[i][0], "entity") for i in ends):
         raise CaseError("Only entities can be linked; choose two entities.")
-    a, b = (_lineage(case, found[i][0]) for i in ends)
+    a, b = (case.schema.lineage(found[i][0]) for i in ends)
     choices: list[LinkChoice] = []
     for typedef in case.schema.of_kind("link"):
         edge = typedef.edge
