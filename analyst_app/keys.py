@@ -15,12 +15,12 @@ import sys
 from getpass import getpass
 from pathlib import Path
 
-import keyring
-import keyring.errors
 import platformdirs
-from keyring.backends import chainer, fail
 
 from analyst_app.store.errors import CaseError
+
+# keyring is imported where it is used (80 ms, and its backends probe the session): a
+# passphrase from the environment, the usual way for scripts, never needs it.
 
 SERVICE = "Threadline case"
 ENV_VAR = "THREADLINE_PASSPHRASE"
@@ -50,6 +50,9 @@ def _write_index(index: dict[str, str]) -> None:
 
 def keyring_problem() -> str | None:
     """None when a usable keyring backend exists, else the sentence to show."""
+    import keyring
+    from keyring.backends import chainer, fail
+
     backend = keyring.get_keyring()
     empty_chain = isinstance(backend, chainer.ChainerBackend) and not backend.backends
     if isinstance(backend, fail.Keyring) or empty_chain:
@@ -61,6 +64,9 @@ def keyring_problem() -> str | None:
 
 
 def remember(case_path: Path, case_id: str, passphrase: str) -> None:
+    import keyring
+    import keyring.errors
+
     problem = keyring_problem()
     if problem:
         raise KeyringUnavailable(problem)
@@ -79,6 +85,9 @@ def forget(case_path: Path) -> bool:
     if case_id is None:
         return False
     _write_index(index)
+    import keyring
+    import keyring.errors
+
     with contextlib.suppress(keyring.errors.KeyringError):
         keyring.delete_password(SERVICE, case_id)
     return True
@@ -88,6 +97,9 @@ def recall(case_path: Path) -> str | None:
     case_id = _read_index().get(str(case_path.absolute()))
     if case_id is None or keyring_problem():
         return None
+    import keyring
+    import keyring.errors
+
     try:
         return keyring.get_password(SERVICE, case_id)
     except keyring.errors.KeyringError:

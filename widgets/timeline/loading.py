@@ -17,53 +17,20 @@ GUI thread's own small queries wait at most one chunk for the connection.
 
 from __future__ import annotations
 
-import gc
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
+from analyst_app.collector import collection_paused
 from analyst_app.timeline.work import Cancelled, LoadCancelled, Progress
 from widgets.workers import Job, start
 
 SHOW_AFTER_MS = 150
 Say = Callable[[str], None]
 LoadTask = Callable[[Progress, Cancelled, Say], Any]
-
-
-class _GcPause:
-    """Counts the loads running, so the collector is paused from the first to the last."""
-
-    lock = threading.Lock()
-    running = 0
-    was_enabled = True
-
-
-@contextmanager
-def collection_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a load builds its arrays.
-
-    Measured on a 200,000-event case: reading rows set off full collections over the whole
-    app's heap (Qt wrappers, pyqtgraph, numpy), each holding the GIL, and so freezing the
-    GUI thread, for 110-130 ms; paused, the longest GUI stall fell to ~40 ms. Reference
-    counting still frees the rows at once; only cycles wait until the last load is done.
-    """
-    with _GcPause.lock:
-        if _GcPause.running == 0:
-            _GcPause.was_enabled = gc.isenabled()
-            gc.disable()
-        _GcPause.running += 1
-    try:
-        yield
-    finally:
-        with _GcPause.lock:
-            _GcPause.running -= 1
-            if _GcPause.running == 0 and _GcPause.was_enabled:
-                gc.enable()
 
 
 class BusyPanel(QFrame):
