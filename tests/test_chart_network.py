@@ -13,9 +13,9 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from analyst_app.demo.build import DEMO_PASSPHRASE
-from analyst_app.graph import build_graph, layout
+from analyst_app.graph import ChartGraph, build_graph, layout
 from analyst_app.graph.declutter import overlaps
-from analyst_app.graph.overview import case_network, network_of
+from analyst_app.graph.overview import case_network, commonplace, network_of, network_summary
 from analyst_app.graph.views import SavedView, ViewError, follow_merges, save_view
 from analyst_app.model import Entity, Link
 from analyst_app.resolution import merge
@@ -76,6 +76,64 @@ def test_network_prefers_strong_ties_and_stops_at_most() -> None:
     assert "strong" in net.nodes and len(net) == 6
     assert net.collapsed["boss"] == 31 - 5
     assert len(network_of(chart, ["boss"], first=30, second=0, most=10)) == 10
+
+
+def shops_chart(accounts: int, paid_by: int) -> ChartGraph:
+    """`accounts` accounts that all pay a grocer; the first `paid_by` also pay a boss."""
+    import networkx as nx
+
+    g = nx.Graph()
+    for i in range(accounts):
+        g.add_node(f"acct{i:02d}", type="Account", label=f"Account {i}")
+        g.add_edge(f"acct{i:02d}", "grocer", weight=30.0)
+        if i < paid_by:
+            g.add_edge(f"acct{i:02d}", "boss", weight=2.0)
+    g.add_node("grocer", type="Organization", label="Corner Grocer")
+    g.add_node("boss", type="Account", label="Boss")
+    return ChartGraph.from_networkx(g)
+
+
+def test_everyday_counterparties_stay_out_of_the_network() -> None:
+    chart = shops_chart(accounts=40, paid_by=6)
+    assert commonplace(chart) == {"grocer"}
+    net = network_of(chart, ["acct00", "acct01"])
+    # The grocer, the strongest tie of everyone, is left out and named; the boss that a
+    # few pay is the tie shown, and brings in the others who pay it.
+    assert "grocer" not in net.nodes
+    assert {"boss", "acct05"} <= set(net.nodes) and "acct20" not in net.nodes
+    assert net.query["common"] == [["grocer", "Corner Grocer"]]
+    assert net.collapsed["acct00"] == 1  # the grocer, counted on its badge
+    assert "1 everyday counterparty (Corner Grocer)" in network_summary(net)
+    # A grocer that is itself a subject is drawn.
+    assert "grocer" in network_of(chart, ["acct00", "grocer"]).nodes
+
+
+def test_a_small_case_boss_is_not_taken_for_a_grocer() -> None:
+    # 7 of 12 accounts pay the boss, and all pay the grocer: too few to call commonplace.
+    chart = shops_chart(accounts=12, paid_by=7)
+    assert commonplace(chart) == set()
+    assert "grocer" in network_of(chart, ["acct00"]).nodes
+
+
+def test_stored_findings_do_not_bury_the_network_in_shops(demo_case_copy: Path) -> None:
+    done = run_cli("flags", str(demo_case_copy), "--json", passphrase=DEMO_PASSPHRASE)
+    assert done.returncode == 0, done.stderr
+    with Case.open(demo_case_copy, DEMO_PASSPHRASE) as case:
+        whole = build_graph(case)
+        net = case_network(case, whole)
+    left_out = {label for _, label in net.query["common"]}
+    assert {"Fresh Market (fictional)", "Example Properties LLC (fictional)"} <= left_out
+    shops = {n for n, d in whole.nodes.items() if d.label in left_out}
+    assert not shops & set(net.nodes)
+    # Measured: 231 entities and 1,002 links with the shops, 190 and 433 without.
+    assert len(net.nodes) < 200 and len(net.edges) < 500
+    money = {
+        e["id"]
+        for f in json.loads(done.stdout)["findings"]
+        if f["rule"] in ("F12", "F13", "F17")
+        for e in f["entities"]
+    }
+    assert money <= set(net.nodes)
 
 
 def test_a_case_without_subjects_opens_whole(case: Case) -> None:

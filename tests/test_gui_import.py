@@ -37,6 +37,7 @@ def test_a_csv_imported_through_the_dialog_shows_in_the_sidebar(
     with qtbot.waitSignal(window.chartLoaded, timeout=30_000):
         pass  # the empty case's chart
     assert window.chart is not None and window.chart.visible_entity_count() == 0
+    assert window.statusBar().currentMessage() == "Chart: 0 entities, 0 links."
     dialog = window.open_import([raw / "tips.csv", raw / "cdr.csv"])
     assert [fmt for _path, fmt in dialog.chosen()] == ["tips", "cdr"]  # sniffed
     progress: list[int] = []

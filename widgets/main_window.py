@@ -302,6 +302,7 @@ class MainWindow(QMainWindow):
             self.chartFailed.emit(sentence)
 
     def _laid_out(self, chart: ChartWidget, graph: ChartGraph, positions: Positions) -> None:
+        from analyst_app.graph.overview import network_summary
         from widgets.chart.commands import ChartState
 
         if chart is not self.chart:  # locked or another case opened meanwhile
@@ -309,6 +310,7 @@ class MainWindow(QMainWindow):
         chart.apply_state(ChartState(graph, positions))
         chart.fit()
         self._update_title()
+        self.statusBar().showMessage(network_summary(graph))
         self.chartLoaded.emit()
 
     def _drop_views(self) -> None:

@@ -12,6 +12,13 @@ what ties them, then reaches out from there. So the case network keeps:
   strongest ties;
 - at most MOST entities in all, subjects first.
 
+Everyday counterparties are left out unless they are subjects: the grocer, the landlord
+and the power company that most of the case's accounts pay (`commonplace`). Each is tied
+to everybody, so as a tie it says nothing about anyone, and drawn it pulls in every
+account that pays it: with findings stored, the demo's network grew from 57 entities to
+231, most of them an orange knot of accounts and shops. The chart says which were left
+out (`ChartGraph.query["common"]`).
+
 Everything else stays in the case, counted on the chart: `ChartGraph.collapsed` says how
 many neighbours of each shown entity are not shown (the chart draws "+12" beside it), and
 expanding an entity brings them in. A case with no subjects opens whole.
@@ -21,6 +28,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections import Counter
 from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING
 
@@ -34,6 +42,11 @@ SUBJECT_ROLES = ("suspect", "victim")
 FIRST = 10
 SECOND = 4
 MOST = 400
+# Commonplace: tied to at least COMMON_SHARE of the case's entities of one type, and to
+# at least COMMON_LEAST of them (so a small case's boss, paid by 7 of its 12 accounts,
+# is never taken for a grocer). The demo's shops: 40-48 of its accounts each.
+COMMON_SHARE = 0.5
+COMMON_LEAST = 20
 
 
 def subjects(case: Case, chart: ChartGraph) -> set[str]:
@@ -87,18 +100,75 @@ def network_of(
     second: int = SECOND,
     most: int = MOST,
 ) -> ChartGraph:
-    """`core` and its strongest ties, two steps out, as a sub-chart with `collapsed` counts."""
+    """`core` and its strongest ties, two steps out, as a sub-chart with `collapsed` counts;
+    commonplace entities are not taken as ties (the module docstring says why)."""
     kept: dict[str, None] = dict.fromkeys(sorted(n for n in core if n in chart.nodes))
+    common = commonplace(chart) - set(kept)
+    passed = {**kept, **dict.fromkeys(common)}  # never taken as a tie
     ring: list[str] = []
     for node in list(kept):
-        for other in _ties(chart, node, kept)[:first]:
-            kept[other] = None
+        for other in _ties(chart, node, passed)[:first]:
+            kept[other] = passed[other] = None
             ring.append(other)
     for node in ring:
-        for other in _ties(chart, node, kept)[:second]:
-            kept[other] = None
+        for other in _ties(chart, node, passed)[:second]:
+            kept[other] = passed[other] = None
     ids = list(kept)[: max(most, 1)]
     out = chart.subgraph(ids)
     subjects = sorted(n for n in core if n in chart.nodes)
-    out.query = {**chart.query, "network": subjects, "of": len(chart)}
+    # The left-out ones that a drawn entity is tied to, most ties first, with their names
+    # (they are not in the sub-chart to be looked up).
+    left_out = sorted(
+        (n for n in common if any(o in out.nodes for o in chart.graph[n])),
+        key=lambda n: (-chart.graph.degree(n), n),
+    )
+    out.query = {
+        **chart.query,
+        "network": subjects,
+        "of": len(chart),
+        "common": [[n, chart.nodes[n].label or n] for n in left_out],
+    }
     return out
+
+
+def commonplace(chart: ChartGraph) -> set[str]:
+    """Entities tied to most of the chart's entities of one type (COMMON_SHARE of them, and
+    at least COMMON_LEAST): the shop every account pays, the landlord everyone rents from."""
+    per_type = Counter(n.type for n in chart.nodes.values())
+    graph, nodes = chart.graph, chart.nodes
+    found = set()
+    for node in graph:
+        if graph.degree(node) < COMMON_LEAST:
+            continue
+        ties = Counter(nodes[other].type for other in graph[node])
+        if any(
+            many >= COMMON_LEAST and many >= COMMON_SHARE * per_type[kind]
+            for kind, many in ties.items()
+        ):
+            found.add(node)
+    return found
+
+
+def commonplace_note(chart: ChartGraph, names: int = 3) -> str:
+    """ "11 everyday counterparties (Fresh Market, Corner Grocer, ...)", or "" for none."""
+    common = chart.query.get("common") or []
+    if not common:
+        return ""
+    labels = [str(label) for _, label in common[:names]]
+    more = ", ..." if len(common) > names else ""
+    noun = "counterparty" if len(common) == 1 else "counterparties"
+    return f"{len(common):,} everyday {noun} ({', '.join(labels)}{more})"
+
+
+def network_summary(chart: ChartGraph) -> str:
+    """What the chart shows, for the window's status bar: the case network's share of the
+    case and what it leaves out, or the whole case's size."""
+    if "network" not in chart.query:
+        return f"Chart: {len(chart.nodes):,} entities, {len(chart.edges):,} links."
+    whole = int(chart.query.get("of", len(chart)))
+    common = commonplace_note(chart)
+    left = f" Left out, among others: {common}." if common else ""
+    return (
+        f"Case network: {len(chart.nodes):,} of {whole:,} entities (suspects, victims,"
+        f" findings and their strongest ties).{left} +N: ties not drawn; E expands."
+    )

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from analyst_app.collector import collection_paused
 from analyst_app.graph import ChartGraph, build_graph, layout
-from analyst_app.graph.overview import case_network
+from analyst_app.graph.overview import case_network, commonplace_note
 from analyst_app.store.case import Case
 from analyst_app.store.errors import CaseError
 
@@ -148,9 +148,11 @@ def _render(
     subtitle = f"{scope}: {len(chart.nodes):,} entities, {len(chart.edges):,} links"
     if "network" in chart.query:
         rest = int(chart.query.get("of", len(chart))) - len(chart.nodes)
+        common = commonplace_note(chart)
         subtitle += (
-            f"; {rest:,} more entities in the case are not drawn"
-            " (+N beside an entity: ties not drawn; --whole draws everything)"
+            f"\n{rest:,} more entities in the case are not drawn"
+            f"{', among them ' + common if common else ''}."
+            " +N beside an entity: ties not drawn; --whole draws everything."
         )
     draw_page(scene, out, width, height, title=title, subtitle=subtitle)
     return Rendered(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QPainter
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
 
 from analyst_app.store.errors import CaseError
@@ -17,6 +17,7 @@ from widgets.chart import legend
 from widgets.chart.scene import ChartScene
 
 HEADER = 44.0
+SUBTITLE_LINE = 16.0
 
 
 def paint_page(
@@ -28,9 +29,13 @@ def paint_page(
     painter.fillRect(QRectF(0, 0, width, height), scene.backgroundBrush())
     small = QFont()
     small.setPixelSize(12)
+    # The subtitle may run to more lines (what the case network leaves out), or wrap.
+    flags = Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap
+    needed = QFontMetricsF(small).boundingRect(QRectF(0, 0, width - 32, height), flags, subtitle)
+    header = HEADER + max(0.0, needed.height() - SUBTITLE_LINE)
     show_legend = scene.chart_style.legend and bool(scene.chart.nodes)
     room = legend.size(scene, small)[0] + 16 if show_legend else 0.0
-    target = QRectF(16, HEADER, width - 32 - room, height - HEADER - 16)
+    target = QRectF(16, header, width - 32 - room, height - header - 16)
     scene.render(painter, target, scene.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
     heading = QFont()
     heading.setPixelSize(18)
@@ -40,9 +45,9 @@ def paint_page(
     painter.drawText(QRectF(16, 8, width - 32, 22), Qt.AlignmentFlag.AlignLeft, title)
     painter.setFont(small)
     painter.setPen(QColor("#546e7a"))
-    painter.drawText(QRectF(16, 28, width - 32, 16), Qt.AlignmentFlag.AlignLeft, subtitle)
+    painter.drawText(QRectF(16, 28, width - 32, header - 28), flags, subtitle)
     if show_legend:
-        legend.draw(painter, scene, QPointF(width - room, HEADER), small)
+        legend.draw(painter, scene, QPointF(width - room, header), small)
 
 
 def draw_page(
