@@ -289,7 +289,8 @@ def test_the_widget_opens_on_the_network_with_badges_and_can_show_all(
     assert {n: items[n].more for n in items if items[n].more} == net.collapsed
     menu = widget.context_menu()
     assert widget.actions_by_name["whole"] in menu.actions()
-    widget.actions_by_name["whole"].trigger()
+    with qtbot.waitSignal(widget.laidOut, timeout=30_000):
+        widget.actions_by_name["whole"].trigger()
     assert len(widget.chart) == len(build_graph(demo))
     assert not any(item.more for item in widget.chart_scene.items_by_id.values())
     widget.undo_stack.undo()

@@ -67,7 +67,8 @@ def focused(qtbot: QtBot, demo: Case, selection: SelectionModel) -> ChartWidget:
 def test_whole_case_has_one_item_per_entity(qtbot: QtBot, demo: Case) -> None:
     widget = make_chart(qtbot, demo, SelectionModel())
     assert "network" in widget.chart.query  # it opens on the case network
-    widget.show_scope("whole")
+    with qtbot.waitSignal(widget.laidOut, timeout=30_000):  # 1,283 entities: on the pool
+        widget.show_scope("whole")
     chart = build_graph(demo)
     assert set(widget.chart_scene.items_by_id) == set(chart.nodes)
     assert widget.visible_entity_count() == len(chart.nodes)

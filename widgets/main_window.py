@@ -307,6 +307,8 @@ class MainWindow(QMainWindow):
 
         if chart is not self.chart:  # locked or another case opened meanwhile
             return
+        if chart.layout_running():  # computed for the chart this replaces
+            chart.loader.cancel()
         chart.apply_state(ChartState(graph, positions))
         chart.fit()
         self._update_title()

@@ -3,6 +3,12 @@ restyle, save and open views. A mixin of ChartWidget, kept apart to keep files s
 
 Edits that change the chart or its layout are StateCommands on the undo stack; finding a
 path and ranking only look, so they are not edits.
+
+Layouts of all but small charts run on the thread pool (`_when_laid_out`): a force layout
+of 10,000 entities takes 0.8 s, of the demo's 1,283 (in many small pieces) 0.9 s. The
+chart stays usable meanwhile, with a busy panel and Cancel after 150 ms. The case is read on the GUI thread first, as the window's first load does; a new layout
+request replaces an older one, and an edit made meanwhile cancels it, so a layout
+computed from an older chart is never applied over a newer one.
 """
 
 from __future__ import annotations
@@ -23,13 +29,18 @@ from analyst_app.graph import (
 )
 from analyst_app.graph import views as saved_views
 from analyst_app.graph.overview import case_network
+from analyst_app.graph.geometry import Positions
 from widgets.chart.commands import ChartState, StateCommand
 from widgets.chart.style import ChartStyle
+from widgets.loading import BusyPanel, Loader
 
 if TYPE_CHECKING:  # the widget this mixin is part of (a cycle only the checker sees)
     from widgets.chart.widget import ChartWidget as Base  # type: ignore[attr-defined]
 else:
     Base = object
+
+
+BACKGROUND_FROM = 300  # entities: a layout from this size leaves the GUI (force, 190: 0.07 s)
 
 
 class ChartActions(Base):  # type: ignore[valid-type,misc]
@@ -38,6 +49,42 @@ class ChartActions(Base):  # type: ignore[valid-type,misc]
     actions_by_name: dict[str, QAction]
     seed: int
     layout_name: str
+
+    def setup_background(self) -> None:
+        self.background_from = BACKGROUND_FROM
+        self.panel = BusyPanel(self)
+        self.loader = Loader(self.panel)
+        self._then: Callable[[Positions], None] | None = None
+        self.loader.done.connect(self._background_done)
+        self.loader.failed.connect(lambda sentence: self.tell(f"No layout: {sentence}"))
+        self.loader.cancelled.connect(
+            lambda: self.tell("Layout cancelled; the chart is as it was.")
+        )
+        # Any edit while a layout runs: the layout was computed for the chart before it.
+        self.undo_stack.indexChanged.connect(lambda _index: self.loader.cancel())
+
+    def _when_laid_out(
+        self, size: int, compute: Callable[[], Positions], then: Callable[[Positions], None]
+    ) -> None:
+        """`then(compute())`: at once for a chart of under `background_from` entities, else
+        with `compute` on the pool. `laidOut` is emitted once `then` has run."""
+        if size < self.background_from:
+            then(compute())
+            self.laidOut.emit()
+            return
+        self._then = then
+        self.loader.request(
+            lambda _progress, _cancelled, _say: compute(), f"Laying out {size:,} entities…"
+        )
+
+    def _background_done(self, positions: object) -> None:
+        then, self._then = self._then, None
+        if then is not None and isinstance(positions, dict):
+            then(positions)
+            self.laidOut.emit()
+
+    def layout_running(self) -> bool:
+        return bool(self.loader.busy())
 
     def setup_actions(self) -> None:
         specs: list[tuple[str, str, Any, Callable[[], object]]] = [
@@ -127,20 +174,29 @@ class ChartActions(Base):  # type: ignore[valid-type,misc]
         # The whole case cut down to the entities wanted: asking the store "among these
         # ids" is slow for many ids, the whole case is not.
         grown = build_graph(self.case).subgraph(wanted)
-        positions = layout(grown, "force", seed=self.seed, pinned=self.chart_scene.positions())
-        state = self.state()
-        after = ChartState(grown, positions, state.hidden, state.pinned)
-        self._push_state(f"Expand {len(new_ids):,} neighbours", after)
+        pins, seed, state = self.chart_scene.positions(), self.seed, self.state()
+
+        def expanded(positions: Positions) -> None:
+            after = ChartState(grown, positions, state.hidden, state.pinned)
+            self._push_state(f"Expand {len(new_ids):,} neighbours", after)
+
+        self._when_laid_out(
+            len(grown), lambda: layout(grown, "force", seed=seed, pinned=pins), expanded
+        )
         return new_ids
 
     def show_scope(self, scope: str) -> None:
         """Show the case network or the whole case (undoable), laid out afresh."""
         whole = build_graph(self.case)
         chart = whole if scope == "whole" else case_network(self.case, whole)
-        positions = layout(chart, self.layout_name, seed=self.seed)
+        name, seed = self.layout_name, self.seed
         label = "the whole case" if chart is whole else "the case network"
-        self._push_state(f"Show {label}", ChartState(chart, positions))
-        self.fit()
+
+        def shown(positions: Positions) -> None:
+            self._push_state(f"Show {label}", ChartState(chart, positions))
+            self.fit()
+
+        self._when_laid_out(len(chart), lambda: layout(chart, name, seed=seed), shown)
 
     def request_link(self) -> object:
         """ "Link…" on the two selected entities: the window's own path when there is one
@@ -165,24 +221,36 @@ class ChartActions(Base):  # type: ignore[valid-type,misc]
             **chart.query,
             **{k: v for k, v in state.chart.query.items() if k in ("network", "of")},
         }
-        positions = {i: state.positions[i] for i in chart.nodes if i in state.positions}
-        if len(positions) < len(chart.nodes):
-            positions = layout(chart, "force", seed=self.seed, pinned=positions)
-        self.apply_state(ChartState(chart, positions, state.hidden, state.pinned))
+        kept = {i: state.positions[i] for i in chart.nodes if i in state.positions}
+        seed = self.seed
+
+        def placed(positions: Positions) -> None:
+            self.apply_state(ChartState(chart, positions, state.hidden, state.pinned))
+
+        if len(kept) == len(chart.nodes):
+            placed(kept)
+            return
+        self._when_laid_out(
+            len(chart), lambda: layout(chart, "force", seed=seed, pinned=kept), placed
+        )
 
     def relayout(self, name: str, seed: int | None = None) -> None:
         """Lay the chart out again by `name`; pinned entities stay where they are (force)."""
         self.seed = self.seed if seed is None else seed
-        state = self.state()
-        pins = {i: state.positions[i] for i in state.pinned}
-        positions = layout(
-            state.chart, name, seed=self.seed, pinned=pins if name == "force" else None
+        state, chosen = self.state(), self.seed
+        pins = {i: state.positions[i] for i in state.pinned} if name == "force" else None
+
+        def relaid(positions: Positions) -> None:
+            self.layout_name = name
+            after = ChartState(state.chart, positions, state.hidden, state.pinned)
+            self._push_state(f"Lay out: {name}", after)
+            self.fit()
+
+        self._when_laid_out(
+            len(state.chart),
+            lambda: layout(state.chart, name, seed=chosen, pinned=pins),
+            relaid,
         )
-        self.layout_name = name
-        self._push_state(
-            f"Lay out: {name}", ChartState(state.chart, positions, state.hidden, state.pinned)
-        )
-        self.fit()
 
     def set_style(self, style: ChartStyle) -> None:
         self.chart_scene.restyle(style)
@@ -232,8 +300,14 @@ class ChartActions(Base):  # type: ignore[valid-type,misc]
         (the case grew since) laid out around them."""
         view = saved_views.load_view(self.case, name).current(self.case)
         chart = build_graph(self.case, focus=view.focus, depth=view.depth)
-        positions = layout(chart, "force", seed=view.seed, pinned=view.positions_in(chart))
-        self.chart_scene.chart_style = ChartStyle.from_dict(view.style)
-        after = ChartState(chart, positions, set(view.hidden), set(view.pinned))
-        self._push_state(f"Open view {name}", after)
-        self.fit()
+        pins = view.positions_in(chart)
+
+        def opened(positions: Positions) -> None:
+            self.chart_scene.chart_style = ChartStyle.from_dict(view.style)
+            after = ChartState(chart, positions, set(view.hidden), set(view.pinned))
+            self._push_state(f"Open view {name}", after)
+            self.fit()
+
+        self._when_laid_out(
+            len(chart), lambda: layout(chart, "force", seed=view.seed, pinned=pins), opened
+        )

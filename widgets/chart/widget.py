@@ -51,6 +51,7 @@ class ChartWidget(ChartActions, QGraphicsView):
 
     activated = Signal(str)
     loaded = Signal()
+    laidOut = Signal()  # a re-layout, expand, scope change or view has been applied
     problem = Signal(str)  # a user-level problem in one sentence (the window's status bar)
 
     def __init__(
@@ -99,6 +100,7 @@ class ChartWidget(ChartActions, QGraphicsView):
         self.horizontalScrollBar().valueChanged.connect(self._view_moved)
         self.verticalScrollBar().valueChanged.connect(self._view_moved)
         self.setup_actions()
+        self.setup_background()
 
     # -- loading -------------------------------------------------------------------
     def load(
@@ -352,6 +354,8 @@ class ChartWidget(ChartActions, QGraphicsView):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.legend.place()
+        if self.panel.isVisible():
+            self.panel.place()
         self._view_moved()
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:

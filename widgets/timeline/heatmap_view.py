@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from analyst_app import timeline as tl
 from analyst_app.timeline.clock import minutes
-from widgets.timeline.loading import BusyPanel, Loader, Say
+from widgets.loading import BusyPanel, Loader, Say
 from widgets.timeline.requests import HeatPlan, plan_heat, reading
 
 if TYPE_CHECKING:

@@ -20,7 +20,7 @@ from widgets.timeline.density import Density
 
 if TYPE_CHECKING:
     from analyst_app.store import Case
-    from widgets.timeline.loading import Say
+    from widgets.loading import Say
 
 DEFAULT_LANES = 12
 MAX_LANES = 60

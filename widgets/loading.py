@@ -1,4 +1,5 @@
-"""Load a view's data on the thread pool, with a busy panel that never flickers.
+"""Load a view's data (or lay out its chart) on the thread pool, with a busy panel that
+never flickers. Used by the timeline, the heat map and the link chart.
 
 The team rule: anything that can take over ~100 ms runs off the GUI thread with a progress
 bar and a cancel button. A `Loader` runs one request at a time per view through the shared
