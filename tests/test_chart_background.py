@@ -34,9 +34,7 @@ def chart(qtbot: QtBot, demo_case_file: Path) -> Iterator[ChartWidget]:
     case.close()
 
 
-def test_relayout_runs_on_the_pool_and_is_one_undo_step(
-    qtbot: QtBot, chart: ChartWidget
-) -> None:
+def test_relayout_runs_on_the_pool_and_is_one_undo_step(qtbot: QtBot, chart: ChartWidget) -> None:
     before = chart.chart_scene.positions()
     with qtbot.waitSignal(chart.laidOut, timeout=30_000):
         chart.relayout("circular")

@@ -6,9 +6,10 @@ path and ranking only look, so they are not edits.
 
 Layouts of all but small charts run on the thread pool (`_when_laid_out`): a force layout
 of 10,000 entities takes 0.8 s, of the demo's 1,283 (in many small pieces) 0.9 s. The
-chart stays usable meanwhile, with a busy panel and Cancel after 150 ms. The case is read on the GUI thread first, as the window's first load does; a new layout
-request replaces an older one, and an edit made meanwhile cancels it, so a layout
-computed from an older chart is never applied over a newer one.
+chart stays usable meanwhile, with a busy panel and Cancel after 150 ms. The case is
+read on the GUI thread first, as the window's first load does. A new layout request
+replaces an older one, and an edit made meanwhile cancels it, so a layout computed from
+an older chart is never applied over a newer one.
 """
 
 from __future__ import annotations
@@ -28,8 +29,8 @@ from analyst_app.graph import (
     shortest_path,
 )
 from analyst_app.graph import views as saved_views
-from analyst_app.graph.overview import case_network
 from analyst_app.graph.geometry import Positions
+from analyst_app.graph.overview import case_network
 from widgets.chart.commands import ChartState, StateCommand
 from widgets.chart.style import ChartStyle
 from widgets.loading import BusyPanel, Loader

@@ -33,9 +33,9 @@ from PySide6.QtWidgets import (
 
 from analyst_app import timeline as tl
 from analyst_app.timeline.clock import local
+from widgets.loading import BusyPanel, Loader, Say
 from widgets.timeline.axis import LaneAxis, LocalTimeAxis
 from widgets.timeline.density import Density, image
-from widgets.loading import BusyPanel, Loader, Say
 from widgets.timeline.picking import Picker
 from widgets.timeline.requests import MAX_LANES, LanePlan, plan_lanes, reading
 from widgets.timeline.strip import STRIP_BINS, HistogramStrip
