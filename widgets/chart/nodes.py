@@ -111,7 +111,7 @@ class DetailLayer(Layer):
         self._widths: dict[str, float] = {}
         self.landmarks: list[str] = []
         self.context: QRectF | None = None  # the view's visible area, set by the widget
-        self._grid: dict[tuple[int, int], list[NodeItem]] = {}
+        self._grid: dict[tuple[int, int], list[NodeItem]] | None = None  # filed when asked
         self.largest = 0.0  # diameter of the biggest node
         self.version = 0  # bumped when nodes move, hide or show: label places are stale
         self._places: Placed[NodeItem] | None = None
@@ -219,16 +219,9 @@ class DetailLayer(Layer):
         return box
 
     def reindex(self) -> None:
-        """Rebuild the grid of nodes by position (after a load or a move).
-
-        Our own index because QGraphicsScene.items() answers nothing while the scene is
-        painting, which is exactly when this layer needs it."""
-        grid: dict[tuple[int, int], list[NodeItem]] = {}
-        for item in self.items.values():
-            pos = item.pos()
-            cell = (math.floor(pos.x() / NODE_CELL), math.floor(pos.y() / NODE_CELL))
-            grid.setdefault(cell, []).append(item)
-        self._grid = grid
+        """Forget the grid of nodes by position (after a load or a move); it is filed again
+        when next asked (a zoomed-out picture of the whole chart never asks)."""
+        self._grid = None
         self.largest = max((n.radius for n in self.items.values()), default=14.0) * 2
         self.invalidate()
 
@@ -236,15 +229,28 @@ class DetailLayer(Layer):
         self.version += 1
         self.update()
 
+    def _filed(self) -> dict[tuple[int, int], list[NodeItem]]:
+        """Our own index because QGraphicsScene.items() answers nothing while the scene is
+        painting, which is exactly when this layer needs it."""
+        if self._grid is None:
+            grid: dict[tuple[int, int], list[NodeItem]] = {}
+            for item in self.items.values():
+                pos = item.pos()
+                cell = (math.floor(pos.x() / NODE_CELL), math.floor(pos.y() / NODE_CELL))
+                grid.setdefault(cell, []).append(item)
+            self._grid = grid
+        return self._grid
+
     def visible_in(self, rect: QRectF) -> list[NodeItem]:
         """Visible nodes whose disc touches `rect`, in id order."""
+        grid = self._filed()
         reach = self.largest / 2
         wide = rect.adjusted(-reach, -reach, reach, reach)
         found = []
         c = NODE_CELL
         for cx in range(math.floor(wide.left() / c), math.floor(wide.right() / c) + 1):
             for cy in range(math.floor(wide.top() / c), math.floor(wide.bottom() / c) + 1):
-                for item in self._grid.get((cx, cy), ()):
+                for item in grid.get((cx, cy), ()):
                     if item.isVisible() and rect.intersects(item.sceneBoundingRect()):
                         found.append(item)
         found.sort(key=lambda it: it.node_id)

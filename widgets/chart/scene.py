@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, QRectF
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGraphicsScene
 
+from analyst_app.collector import collection_paused
 from analyst_app.graph import XY, ChartGraph, Positions
 from analyst_app.schema.grading import GradingScheme
 from analyst_app.schema.loader import Schema
@@ -59,17 +60,27 @@ class ChartScene(QGraphicsScene):
         pinned: Iterable[str] = (),
     ) -> None:
         """Replace everything with `chart` at `positions` (every node must have one)."""
+        with collection_paused():  # 10,000 entities make 60,000 objects: no full sweeps
+            self._populate(chart, positions, style, set(hidden), set(pinned))
+
+    def _populate(
+        self,
+        chart: ChartGraph,
+        positions: Mapping[str, XY],
+        style: ChartStyle | None,
+        hidden: set[str],
+        pins: set[str],
+    ) -> None:
         self.clear()
         self.cache = {}
         self.chart = chart
         self.chart_style = style or self.chart_style
         self.look = look(chart, self.chart_style, self.schema, self.scheme)
         self.items_by_id = {}
-        self.hidden = set(hidden) & set(chart.nodes)
+        self.hidden = hidden & set(chart.nodes)
         self.active_keys = None
         self.path = []
         self.selected = set()
-        pins = set(pinned)
         for node_id, node in chart.nodes.items():
             item = NodeItem(
                 node_id,
