@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import (
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from analyst_app.collector import collection_paused
-from widgets.chart import icons
+from widgets.chart import cells, icons
 from widgets.chart.placing import HALO, Placed
 from widgets.chart.style import PATH, SELECTED
 
@@ -238,12 +239,10 @@ class DetailLayer(Layer):
         """Our own index because QGraphicsScene.items() answers nothing while the scene is
         painting, which is exactly when this layer needs it."""
         if self._grid is None:
-            grid: dict[tuple[int, int], list[NodeItem]] = {}
-            for item in self.items.values():
-                pos = item.pos()
-                cell = (math.floor(pos.x() / NODE_CELL), math.floor(pos.y() / NODE_CELL))
-                grid.setdefault(cell, []).append(item)
-            self._grid = grid
+            items = list(self.items.values())
+            xy = np.array([(p.x(), p.y()) for p in (i.pos() for i in items)], dtype=np.float64)
+            filed = cells.points(xy.reshape(-1, 2), NODE_CELL)
+            self._grid = {key: [items[i] for i in found] for key, found in filed.items()}
         return self._grid
 
     def visible_in(self, rect: QRectF) -> list[NodeItem]:
