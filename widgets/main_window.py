@@ -56,14 +56,15 @@ DOCKS = (
     ("search", "Search", Qt.DockWidgetArea.LeftDockWidgetArea),
     ("sidebar", "Case", Qt.DockWidgetArea.LeftDockWidgetArea),
     ("inspector", "Inspector", Qt.DockWidgetArea.RightDockWidgetArea),
+    ("connected", "Most connected", Qt.DockWidgetArea.RightDockWidgetArea),
     ("timeline", "Timeline", Qt.DockWidgetArea.BottomDockWidgetArea),
     ("heatmap", "Hour of day", Qt.DockWidgetArea.BottomDockWidgetArea),
     ("findings", "Findings", Qt.DockWidgetArea.BottomDockWidgetArea),
     ("audit", "Audit log", Qt.DockWidgetArea.BottomDockWidgetArea),
     ("duplicates", "Possible duplicates", Qt.DockWidgetArea.BottomDockWidgetArea),
 )
-LAYOUT_VERSION = 2  # 2: the duplicates dock
-LATE_VIEWS = ("timeline", "heatmap", "duplicates")  # built after the first paint
+LAYOUT_VERSION = 3  # 2: the duplicates dock; 3: most connected
+LATE_VIEWS = ("timeline", "heatmap", "duplicates", "connected")  # built after the first paint
 
 
 class _Placeholder(QLabel):
@@ -226,6 +227,7 @@ class MainWindow(QMainWindow):
 
     def _make_late_views(self) -> None:
         from widgets.chart import ChartWidget
+        from widgets.chart.panels import MostConnected
         from widgets.duplicates_view import DuplicatesView
         from widgets.timeline import HeatMapWidget, TimelineWidget
 
@@ -247,6 +249,7 @@ class MainWindow(QMainWindow):
         dupes = DuplicatesView(self.context, selection, self.undo_stack)
         dupes.problem.connect(self._tell)
         self.views["duplicates"] = dupes
+        self.views["connected"] = MostConnected(self.chart)
         for key in LATE_VIEWS:
             old = self.docks[key].widget()
             self.docks[key].setWidget(self.views[key])
@@ -427,14 +430,15 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1400, 900)
+        # A layout saved by an older version (other docks) is not restored: the docks get
+        # their first sizes, or the timeline takes the chart's room.
+        if not (isinstance(state, QByteArray) and self.restoreState(state, LAYOUT_VERSION)):
             self.resizeDocks(
                 [self.docks["sidebar"], self.docks["inspector"]],
                 [300, 340],
                 Qt.Orientation.Horizontal,
             )
             self.resizeDocks([self.docks["timeline"]], [220], Qt.Orientation.Vertical)
-        if isinstance(state, QByteArray):
-            self.restoreState(state, LAYOUT_VERSION)
 
     def _save_layout(self) -> None:
         stored = settings.workstation()
@@ -456,9 +460,11 @@ class MainWindow(QMainWindow):
             ("heatmap", "findings"),
             ("findings", "audit"),
             ("audit", "duplicates"),
+            ("inspector", "connected"),
         ):
             self.tabifyDockWidget(self.docks[first], self.docks[second])
         self.docks["timeline"].raise_()
+        self.docks["inspector"].raise_()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._save_layout()

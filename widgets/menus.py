@@ -31,6 +31,7 @@ class Actions:
     needs_case: list[QAction] = field(default_factory=list)
     chart_menu: Any = None
     layout_actions: list[QAction] = field(default_factory=list)
+    style_actions: dict[str, QAction] = field(default_factory=dict)  # the chart's look
 
 
 def build_menus(window: MainWindow) -> Actions:
@@ -138,6 +139,16 @@ def fill_chart_menu(window: MainWindow) -> None:
     menu.addSeparator()
     for action in window.actions_.layout_actions:
         menu.addAction(action)
+    if window.chart is not None:
+        from widgets.chart.style_menu import add_style_menus
+
+        menu.addSeparator()
+        window.actions_.style_actions = add_style_menus(
+            menu,
+            window.chart,
+            lambda _name: window.views["sidebar"].refresh(),
+            lambda sentence: window.statusBar().showMessage(sentence, 8000),
+        )
 
 
 def _chart_call(window: MainWindow, method: str, *args: Any) -> None:

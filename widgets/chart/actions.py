@@ -21,18 +21,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QContextMenuEvent, QKeySequence
 from PySide6.QtWidgets import QMenu
 
-from analyst_app.graph import (
-    build_graph,
-    centrality,
-    layout,
-    ranked,
-    shortest_path,
-)
+from analyst_app.graph import ChartGraph, build_graph, layout, ranked, shortest_path
 from analyst_app.graph import views as saved_views
 from analyst_app.graph.geometry import Positions
 from analyst_app.graph.overview import case_network
 from widgets.chart.commands import ChartState, StateCommand
-from widgets.chart.style import ChartStyle
+from widgets.chart.style import ChartStyle, prepared, scores
 from widgets.loading import BusyPanel, Loader
 
 if TYPE_CHECKING:  # the widget this mixin is part of (a cycle only the checker sees)
@@ -65,18 +59,28 @@ class ChartActions(Base):  # type: ignore[valid-type,misc]
         self.undo_stack.indexChanged.connect(lambda _index: self.loader.cancel())
 
     def _when_laid_out(
-        self, size: int, compute: Callable[[], Positions], then: Callable[[Positions], None]
+        self,
+        chart: ChartGraph,
+        compute: Callable[[], Positions],
+        then: Callable[[Positions], None],
+        doing: str = "Laying out",
     ) -> None:
         """`then(compute())`: at once for a chart of under `background_from` entities, else
-        with `compute` on the pool. `laidOut` is emitted once `then` has run."""
-        if size < self.background_from:
+        with `compute` on the pool, and with it the measures the chart's style sizes and
+        colours by (kept with the chart). `laidOut` is emitted once `then` has run."""
+        style = self.chart_scene.chart_style
+        if len(chart) < self.background_from:
             then(compute())
             self.laidOut.emit()
             return
+
+        def work(_progress: object, _cancelled: object, _say: object) -> Positions:
+            positions = compute()
+            prepared(chart, style)
+            return positions
+
         self._then = then
-        self.loader.request(
-            lambda _progress, _cancelled, _say: compute(), f"Laying out {size:,} entities…"
-        )
+        self.loader.request(work, f"{doing} {len(chart):,} entities…")
 
     def _background_done(self, positions: object) -> None:
         then, self._then = self._then, None
@@ -181,9 +185,7 @@ class ChartActions(Base):  # type: ignore[valid-type,misc]
             after = ChartState(grown, positions, state.hidden, state.pinned)
             self._push_state(f"Expand {len(new_ids):,} neighbours", after)
 
-        self._when_laid_out(
-            len(grown), lambda: layout(grown, "force", seed=seed, pinned=pins), expanded
-        )
+        self._when_laid_out(grown, lambda: layout(grown, "force", seed=seed, pinned=pins), expanded)
         return new_ids
 
     def show_scope(self, scope: str) -> None:
@@ -197,7 +199,7 @@ class ChartActions(Base):  # type: ignore[valid-type,misc]
             self._push_state(f"Show {label}", ChartState(chart, positions))
             self.fit()
 
-        self._when_laid_out(len(chart), lambda: layout(chart, name, seed=seed), shown)
+        self._when_laid_out(chart, lambda: layout(chart, name, seed=seed), shown)
 
     def request_link(self) -> object:
         """ "Link…" on the two selected entities: the window's own path when there is one
@@ -231,9 +233,7 @@ class ChartActions(Base):  # type: ignore[valid-type,misc]
         if len(kept) == len(chart.nodes):
             placed(kept)
             return
-        self._when_laid_out(
-            len(chart), lambda: layout(chart, "force", seed=seed, pinned=kept), placed
-        )
+        self._when_laid_out(chart, lambda: layout(chart, "force", seed=seed, pinned=kept), placed)
 
     def relayout(self, name: str, seed: int | None = None) -> None:
         """Lay the chart out again by `name`; pinned entities stay where they are (force)."""
@@ -248,14 +248,23 @@ class ChartActions(Base):  # type: ignore[valid-type,misc]
             self.fit()
 
         self._when_laid_out(
-            len(state.chart),
-            lambda: layout(state.chart, name, seed=chosen, pinned=pins),
-            relaid,
+            state.chart, lambda: layout(state.chart, name, seed=chosen, pinned=pins), relaid
         )
 
     def set_style(self, style: ChartStyle) -> None:
-        self.chart_scene.restyle(style)
-        self._after_rebuild()
+        """Colour and size by other measures (not an edit: a view setting, kept by saved
+        views); a big chart's measures are worked out on the pool first."""
+        chart, positions = self.chart, self.chart_scene.positions()
+
+        def restyled(_positions: Positions) -> None:
+            self.chart_scene.restyle(style)
+            self._after_rebuild()
+
+        def measured() -> Positions:
+            prepared(chart, style)
+            return positions
+
+        self._when_laid_out(chart, measured, restyled, doing="Measuring")
 
     # -- questions -----------------------------------------------------------------------
     def find_path(self, a: str | None = None, b: str | None = None) -> list[str] | None:
@@ -272,12 +281,8 @@ class ChartActions(Base):  # type: ignore[valid-type,misc]
 
     def most_connected(self, measure: str = "degree", n: int = 10) -> list[tuple[str, str, float]]:
         """The top `n` entities by `measure`: (id, label, score), highest first."""
-        options: dict[str, Any] = (
-            {"k": 256} if measure == "betweenness" and len(self.chart) > 2000 else {}
-        )
-        scores = centrality(self.chart, measure, **options)
         nodes = self.chart.nodes
-        return [(i, nodes[i].label or i, s) for i, s in ranked(scores, n)]
+        return [(i, nodes[i].label or i, s) for i, s in ranked(scores(self.chart, measure), n)]
 
     # -- saved views -----------------------------------------------------------------------
     def save_view(self, name: str) -> saved_views.SavedView:
@@ -310,5 +315,5 @@ class ChartActions(Base):  # type: ignore[valid-type,misc]
             self.fit()
 
         self._when_laid_out(
-            len(chart), lambda: layout(chart, "force", seed=view.seed, pinned=pins), opened
+            chart, lambda: layout(chart, "force", seed=view.seed, pinned=pins), opened
         )

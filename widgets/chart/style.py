@@ -101,14 +101,43 @@ def grade_colour(scheme: GradingScheme, grade: str | None) -> str:
     return GRADE_RAMP[min(third, 2)]
 
 
+def scores(chart: ChartGraph, measure: str) -> dict[str, float]:
+    """`measure`'s centrality of every entity, kept with the chart (charts never change):
+    sizes, the "most connected" list and undo all ask again, and closeness of 10,000
+    entities takes seconds. Betweenness of a big chart is sampled (256 sources)."""
+    key = f"scores:{measure}"
+    if key not in chart.cache:
+        big = measure == "betweenness" and len(chart) > 2000
+        options: dict[str, Any] = {"k": 256} if big else {}
+        chart.cache[key] = centrality(chart, measure, **options)
+    found: dict[str, float] = chart.cache[key]
+    return found
+
+
+def groups_of(chart: ChartGraph) -> dict[str, int]:
+    """Each entity's community number, kept with the chart like `scores`."""
+    if "groups" not in chart.cache:
+        chart.cache["groups"] = membership(communities(chart)) if len(chart) else {}
+    found: dict[str, int] = chart.cache["groups"]
+    return found
+
+
+def prepared(chart: ChartGraph, style: ChartStyle) -> None:
+    """Work out (and keep with the chart) what `look` will ask for: called on the pool
+    before a big chart is drawn, so the GUI thread only reads the results."""
+    if style.size_by != "none" and len(chart):
+        scores(chart, style.size_by)
+    if style.colour_by == "community":
+        groups_of(chart)
+
+
 def sizes_by(chart: ChartGraph, measure: str) -> dict[str, float]:
     if measure == "none" or len(chart) == 0:
         return dict.fromkeys(chart.nodes, BASE)
-    options: dict[str, Any] = {"k": 256} if measure == "betweenness" and len(chart) > 2000 else {}
-    scores = centrality(chart, measure, **options)
-    top = max(scores.values(), default=0.0) or 1.0
+    scores_now = scores(chart, measure)
+    top = max(scores_now.values(), default=0.0) or 1.0
     return {
-        n: BASE * (1 + (LARGEST - 1) * math.sqrt(max(scores.get(n, 0.0), 0.0) / top))
+        n: BASE * (1 + (LARGEST - 1) * math.sqrt(max(scores_now.get(n, 0.0), 0.0) / top))
         for n in chart.nodes
     }
 
@@ -117,7 +146,7 @@ def look(chart: ChartGraph, style: ChartStyle, schema: Schema, scheme: GradingSc
     out = Look(sizes=sizes_by(chart, style.size_by))
     nodes = chart.nodes.values()
     if style.colour_by == "community":
-        groups = membership(communities(chart)) if len(chart) else {}
+        groups = groups_of(chart)
         out.colours = {
             n.id: COMMUNITY[groups[n.id]]
             if groups.get(n.id, 99) < len(COMMUNITY)

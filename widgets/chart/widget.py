@@ -51,7 +51,8 @@ class ChartWidget(ChartActions, QGraphicsView):
 
     activated = Signal(str)
     loaded = Signal()
-    laidOut = Signal()  # a re-layout, expand, scope change or view has been applied
+    laidOut = Signal()  # a re-layout, expand, scope change, view or style has been applied
+    rebuilt = Signal()  # the scene was built again: another chart, layout or style
     problem = Signal(str)  # a user-level problem in one sentence (the window's status bar)
 
     def __init__(
@@ -130,6 +131,7 @@ class ChartWidget(ChartActions, QGraphicsView):
         self.chart_scene.set_selected(self.selection.ids())
         self.legend.place()
         self._view_moved()
+        self.rebuilt.emit()
 
     @property
     def chart(self) -> ChartGraph:
