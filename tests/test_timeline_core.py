@@ -205,6 +205,46 @@ def test_activity_ranks_actors_and_leaves_handsets_out(case: Case) -> None:
     assert HANDSET in [r[0] for r in tl.activity(case, 5, exclude_types=())]
 
 
+def _payments(case: Case, accounts: int, shop_paid_by: int, boss_paid_by: int) -> None:
+    """`accounts` accounts; the first `shop_paid_by` buy at a shop five times each, the
+    first `boss_paid_by` pay a boss twice each."""
+    records: list[Entity | Event] = [
+        Entity(type="Organization", id="organization:shop", label="Corner Grocer"),
+        Entity(type="Account", id="account:boss", label="Boss", properties={"number": "1"}),
+    ]
+    for i in range(accounts):
+        records.append(Entity(type="Account", id=f"account:{i}", label=f"Account {i}"))
+        for n in range(5 if i < shop_paid_by else 0):
+            records.append(_payment(f"account:{i}", "organization:shop", i, n))
+        for n in range(2 if i < boss_paid_by else 0):
+            records.append(_payment(f"account:{i}", "account:boss", i, n))
+    result = add_records(case, records, checked=False)
+    assert not result.rejected
+
+
+def _payment(account: str, other: str, i: int, n: int) -> Event:
+    return Event(
+        "Transaction",
+        start=f"2024-05-{1 + n:02d}T{i % 24:02d}:00:00Z",
+        participants=[("account", account), ("counterparty", other)],
+        properties={"amount": "20.00", "currency": "USD"},
+    )
+
+
+def test_activity_leaves_out_everyday_counterparties(case: Case) -> None:
+    _payments(case, accounts=30, shop_paid_by=25, boss_paid_by=8)
+    busy = [r[0] for r in tl.activity(case, 5)]
+    assert "organization:shop" not in busy and busy[0] == "account:boss"
+    assert tl.activity(case, 5, everyday=True)[0] == ("organization:shop", "Corner Grocer", 125)
+
+
+def test_a_small_case_keeps_its_busy_boss(case: Case) -> None:
+    # 8 of 12 accounts pay the boss and 10 the shop: too few to be everyday counterparties.
+    _payments(case, accounts=12, shop_paid_by=10, boss_paid_by=8)
+    busy = [r[0] for r in tl.activity(case, 2)]
+    assert busy == ["organization:shop", "account:boss"]
+
+
 def test_gaps_and_bursts_of_one_entity(case: Case) -> None:
     start = datetime(2024, 1, 1, 12, tzinfo=UTC)
     daily = [start + timedelta(days=d) for d in range(30) if not 10 <= d < 20]  # 10 quiet days

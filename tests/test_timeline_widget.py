@@ -96,7 +96,13 @@ def test_clicking_an_event_selects_it_and_its_entities(qtbot: QtBot, demo: Case)
     widget = _timeline(qtbot, demo, selection)
     seen: list[tuple[frozenset[str], object]] = []
     selection.changed.connect(lambda ids, origin: seen.append((ids, origin)))
-    index = len(widget.events) // 2
+    ev = widget.events
+
+    def alone(i: int) -> bool:  # no other event on its lane within two minutes
+        near = (ev.lane == ev.lane[i]) & (np.abs(ev.t - ev.t[i]) < 120)
+        return int(near.sum()) == 1
+
+    index = next(i for i in range(len(ev) // 2, len(ev)) if alone(i))
     t, lane, rowid = (
         float(widget.events.t[index]),
         int(widget.events.lane[index]),

@@ -13,11 +13,10 @@ what ties them, then reaches out from there. So the case network keeps:
 - at most MOST entities in all, subjects first.
 
 Everyday counterparties are left out unless they are subjects: the grocer, the landlord
-and the power company that most of the case's accounts pay (`commonplace`). Each is tied
-to everybody, so as a tie it says nothing about anyone, and drawn it pulls in every
-account that pays it: with findings stored, the demo's network grew from 57 entities to
-231, most of them an orange knot of accounts and shops. The chart says which were left
-out (`ChartGraph.query["common"]`).
+and the power company that most of the case's accounts pay (analyst_app/commonplace.py).
+Drawn, each pulls in every account that pays it: with findings stored, the demo's network
+grew from 57 entities to 231, most of them an orange knot of accounts and shops. The
+chart says which were left out (`ChartGraph.query["common"]`).
 
 Everything else stays in the case, counted on the chart: `ChartGraph.collapsed` says how
 many neighbours of each shown entity are not shown (the chart draws "+12" beside it), and
@@ -32,6 +31,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING
 
+from analyst_app.commonplace import LEAST, is_commonplace
 from analyst_app.graph.build import build_graph
 from analyst_app.graph.model import ChartGraph
 
@@ -42,11 +42,6 @@ SUBJECT_ROLES = ("suspect", "victim")
 FIRST = 10
 SECOND = 4
 MOST = 400
-# Commonplace: tied to at least COMMON_SHARE of the case's entities of one type, and to
-# at least COMMON_LEAST of them (so a small case's boss, paid by 7 of its 12 accounts,
-# is never taken for a grocer). The demo's shops: 40-48 of its accounts each.
-COMMON_SHARE = 0.5
-COMMON_LEAST = 20
 
 
 def subjects(case: Case, chart: ChartGraph) -> set[str]:
@@ -132,21 +127,15 @@ def network_of(
 
 
 def commonplace(chart: ChartGraph) -> set[str]:
-    """Entities tied to most of the chart's entities of one type (COMMON_SHARE of them, and
-    at least COMMON_LEAST): the shop every account pays, the landlord everyone rents from."""
+    """The chart's everyday counterparties (analyst_app/commonplace.py), by their ties."""
     per_type = Counter(n.type for n in chart.nodes.values())
     graph, nodes = chart.graph, chart.nodes
-    found = set()
-    for node in graph:
-        if graph.degree(node) < COMMON_LEAST:
-            continue
-        ties = Counter(nodes[other].type for other in graph[node])
-        if any(
-            many >= COMMON_LEAST and many >= COMMON_SHARE * per_type[kind]
-            for kind, many in ties.items()
-        ):
-            found.add(node)
-    return found
+    return {
+        node
+        for node in graph
+        if graph.degree(node) >= LEAST
+        and is_commonplace(Counter(nodes[other].type for other in graph[node]), per_type)
+    }
 
 
 def commonplace_note(chart: ChartGraph, names: int = 3) -> str:

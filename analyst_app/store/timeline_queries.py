@@ -161,6 +161,29 @@ def entity_event_counts(
     return [(str(i), str(ty), str(lbl), int(c)) for i, ty, lbl, c in rows]
 
 
+def partners_by_type(case: Case, ids: Collection[str]) -> dict[str, dict[str, int]]:
+    """For each of `ids`: how many distinct other entities of each type share an event
+    with it (its counterparties, callers, co-travellers...)."""
+    rows = case.conn.execute(
+        "SELECT a.entity_id, o.type, count(DISTINCT b.entity_id)"
+        " FROM event_entities a"
+        " JOIN event_entities b ON b.event_id = a.event_id AND b.entity_id <> a.entity_id"
+        " JOIN entities o ON o.id = b.entity_id"
+        " WHERE a.entity_id IN (SELECT value FROM json_each(?))"
+        " GROUP BY a.entity_id, o.type",
+        [ids_json(ids)],
+    )
+    found: dict[str, dict[str, int]] = {}
+    for entity, kind, many in rows:
+        found.setdefault(str(entity), {})[str(kind)] = int(many)
+    return found
+
+
+def entities_by_type(case: Case) -> dict[str, int]:
+    rows = case.conn.execute("SELECT type, count(*) FROM entities GROUP BY type")
+    return {str(kind): int(many) for kind, many in rows}
+
+
 def entity_labels(case: Case, ids: Collection[str]) -> dict[str, tuple[str, str]]:
     """id -> (type, label) for those of `ids` that are entities."""
     rows = case.conn.execute(

@@ -26,9 +26,11 @@ from analyst_app.store.lane_queries import (
 from analyst_app.store.timeline_queries import (
     counts_by_prefix,
     counts_by_step,
+    entities_by_type,
     entity_counts_by_prefix,
     entity_event_counts,
     entity_labels,
+    partners_by_type,
     span,
     untimed_count,
 )
@@ -42,6 +44,7 @@ __all__ = [
     "FETCH_BATCH",
     "counts_by_prefix",
     "counts_by_step",
+    "entities_by_type",
     "entity_counts_by_prefix",
     "entity_event_counts",
     "entity_labels",
@@ -52,6 +55,7 @@ __all__ = [
     "lane_columns",
     "lane_event_count",
     "lane_untimed",
+    "partners_by_type",
     "span",
     "untimed_count",
 ]

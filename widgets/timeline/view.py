@@ -324,7 +324,10 @@ class TimelineWidget(QWidget):
             if self._capped:
                 who += f" (first {MAX_LANES}; {self._capped} more selected)"
         else:
-            who = f"the {count} most active entities (select entities to follow them)"
+            who = (
+                f"the {count} most active entities, everyday counterparties aside"
+                " (select entities to follow them)"
+            )
         span = ""
         if ev.t.size:
             first = local(float(ev.t[0]), self.zone)
