@@ -4,9 +4,11 @@ about anyone, and as "the busiest entity" it crowds out the people an analyst fo
 
 One rule for the chart's case network (ties in the graph: graph/overview.py) and the
 timeline's busiest lanes (people sharing its events: timeline/activity.py): tied to at
-least SHARE of the case's entities of one type, and to at least LEAST of them, so a small
-case's boss, paid by 7 of its 12 accounts, is never taken for a grocer. The demo's shops
-are tied to 40 to 48 of its 58 accounts each.
+least SHARE of the case's entities of one type, and to at least LEAST of them. A small
+case's boss, paid by 7 of its 12 accounts, is below that; the demo's shops are tied to
+40 to 48 of its 58 accounts each. The rule cannot tell a grocer from a boss whom most
+accounts pay, so both callers keep the subjects (suspects, victims, the entities of open
+findings) whatever the rule says, and both name what they left out.
 """
 
 from __future__ import annotations

@@ -8,10 +8,11 @@ case network (190 entities) takes the pool path that a 10,000-entity case takes.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QUndoCommand, QUndoStack
 from pytestqt.qtbot import QtBot
 
 from analyst_app.demo.build import DEMO_PASSPHRASE
@@ -69,6 +70,27 @@ def test_an_edit_meanwhile_cancels_the_layout(qtbot: QtBot, chart: ChartWidget) 
     qtbot.wait(1500)
     assert "network" in chart.chart.query and chart.undo_stack.undoText().startswith("Hide")
     assert not chart.chart_scene.items_by_id[node].isVisible()
+
+
+def test_an_edit_elsewhere_leaves_the_layout_running(qtbot: QtBot, chart: ChartWidget) -> None:
+    with qtbot.waitSignal(chart.laidOut, timeout=30_000):
+        chart.show_scope("whole")
+        chart.undo_stack.push(QUndoCommand("Note on an entity"))  # the inspector's kind
+        assert chart.layout_running()
+    assert "network" not in chart.chart.query
+
+
+def test_a_new_look_during_a_layout_waits_for_it(qtbot: QtBot, chart: ChartWidget) -> None:
+    heard: list[str] = []
+    chart.problem.connect(heard.append)
+    with qtbot.waitSignal(chart.laidOut, timeout=30_000):
+        chart.show_scope("whole")
+        chart.set_style(replace(chart.chart_scene.chart_style, colour_by="community"))
+        assert chart.layout_running()  # not thrown away
+    assert heard[0] == "The new look applies when the layout is done."
+    assert "network" not in chart.chart.query
+    assert chart.chart_scene.chart_style.colour_by == "community"
+    assert "groups" in chart.chart.cache  # worked out on the pool with the layout
 
 
 def test_a_newer_request_replaces_an_older_one(qtbot: QtBot, chart: ChartWidget) -> None:

@@ -99,3 +99,19 @@ def test_save_view_from_the_menu_and_open_it_from_the_sidebar(
     assert window.statusBar().currentMessage().startswith("A view name must be")
     views = next(t for t in sidebar.tops() if t.text(0) == "Saved views")
     assert len(sidebar.items_under(views)) == 1
+
+
+def test_the_chart_menu_works_after_lock_and_unlock(qtbot: QtBot, window: MainWindow) -> None:
+    old_chart = window.chart
+    window.lock()
+    with qtbot.waitSignal(window.chartLoaded, timeout=60_000):
+        window.unlock("demo")
+    assert window.chart is not None and window.chart is not old_chart
+    actions = window.actions_.style_actions
+    menus = [a.menu() for a in window.actions_.chart_menu.actions() if a.menu() is not None]
+    assert [m.title() for m in menus] == ["Colour by", "Size by", "Show"]
+    for menu in menus:
+        menu.aboutToShow.emit()  # ticks read from the new chart: no deleted object
+    assert actions["size:degree"].isChecked()
+    actions["size:closeness"].trigger()
+    assert window.chart.chart_scene.chart_style.size_by == "closeness"

@@ -238,6 +238,31 @@ def test_activity_leaves_out_everyday_counterparties(case: Case) -> None:
     assert tl.activity(case, 5, everyday=True)[0] == ("organization:shop", "Corner Grocer", 125)
 
 
+def test_the_left_out_are_named_and_subjects_are_never_left_out(case: Case) -> None:
+    _payments(case, accounts=30, shop_paid_by=25, boss_paid_by=24)
+    rows, left_out = tl.busiest(case, 3)
+    assert left_out == ["Corner Grocer", "Boss"]  # both are paid by most accounts
+    assert {r[0] for r in rows}.isdisjoint({"organization:shop", "account:boss"})
+    case.conn.execute("UPDATE entities SET role = 'suspect' WHERE id = 'account:boss'")
+    rows, left_out = tl.busiest(case, 3)
+    assert rows[0][0] == "account:boss" and left_out == ["Corner Grocer"]
+
+
+def test_a_phone_seen_at_most_cell_sites_keeps_its_lane(case: Case) -> None:
+    records: list[Entity | Event] = [Entity(type="Phone", label="+13125550101")]
+    records += [Entity(type="CellSite", id=f"cell:{i}", label=f"Cell {i}") for i in range(25)]
+    records += [
+        Event(
+            "Call",
+            start=f"2024-05-{1 + i % 28:02d}T{i % 24:02d}:00:00Z",
+            participants=[("caller", PHONE_A), ("cell", f"cell:{i % 25}")],
+        )
+        for i in range(50)
+    ]
+    assert not add_records(case, records, checked=False).rejected
+    assert tl.busiest(case, 1) == ([(PHONE_A, "+13125550101", 50)], [])
+
+
 def test_a_small_case_keeps_its_busy_boss(case: Case) -> None:
     # 8 of 12 accounts pay the boss and 10 the shop: too few to be everyday counterparties.
     _payments(case, accounts=12, shop_paid_by=10, boss_paid_by=8)

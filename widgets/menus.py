@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMenu, QMessageBox
 
 if TYPE_CHECKING:
     from widgets.main_window import MainWindow
@@ -132,6 +132,8 @@ def build_menus(window: MainWindow) -> Actions:
 def fill_chart_menu(window: MainWindow) -> None:
     """Put the current chart's actions (with their shortcuts) and the layouts in the menu."""
     menu = window.actions_.chart_menu
+    for old in menu.findChildren(QMenu):  # the last chart's submenus (clear keeps them)
+        old.deleteLater()
     menu.clear()
     chart_actions = getattr(window.chart, "actions_by_name", {})
     for action in chart_actions.values():

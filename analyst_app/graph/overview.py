@@ -25,7 +25,6 @@ expanding an entity brings them in. A case with no subjects opens whole.
 
 from __future__ import annotations
 
-import json
 import math
 from collections import Counter
 from collections.abc import Collection, Iterable
@@ -56,10 +55,7 @@ def finding_entities(case: Case) -> set[str]:
     package, analyst_app.findings, takes longer to import than this takes to run)."""
     from analyst_app.store import findings_rows
 
-    if not findings_rows.any_findings(case):
-        return set()
-    entities = findings_rows.reported_rows(case)  # not dismissed; column 5: entity ids
-    return {str(e) for row in entities for e in json.loads(row[5] or "[]")}
+    return findings_rows.reported_entities(case)
 
 
 def case_network(case: Case, whole: ChartGraph | None = None) -> ChartGraph:

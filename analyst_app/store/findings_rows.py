@@ -8,6 +8,7 @@ stored columns, in order: rule, title, severity, explanation, entities (JSON), e
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -89,6 +90,13 @@ def reported_rows(case: Case) -> list[tuple[Any, ...]]:
 def any_findings(case: Case) -> bool:
     """Whether the rules were ever run and stored anything."""
     return case.conn.execute("SELECT 1 FROM findings LIMIT 1").fetchone() is not None
+
+
+def reported_entities(case: Case) -> set[str]:
+    """Entities of findings not dismissed: subjects the chart and the timeline never hide."""
+    if not any_findings(case):
+        return set()
+    return {str(e) for row in reported_rows(case) for e in json.loads(row[5] or "[]")}
 
 
 def finding_state(case: Case, finding_id: str) -> str | None:

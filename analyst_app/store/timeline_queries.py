@@ -161,22 +161,36 @@ def entity_event_counts(
     return [(str(i), str(ty), str(lbl), int(c)) for i, ty, lbl, c in rows]
 
 
-def partners_by_type(case: Case, ids: Collection[str]) -> dict[str, dict[str, int]]:
+def partners_by_type(
+    case: Case, ids: Collection[str], exclude_types: Sequence[str] = ()
+) -> dict[str, dict[str, int]]:
     """For each of `ids`: how many distinct other entities of each type share an event
-    with it (its counterparties, callers, co-travellers...)."""
+    with it (its counterparties, callers, co-travellers...), types in `exclude_types`
+    aside (a phone's cell sites say where it went, not whom it deals with)."""
+    marks = ", ".join("?" * len(exclude_types)) or "''"
     rows = case.conn.execute(
         "SELECT a.entity_id, o.type, count(DISTINCT b.entity_id)"
         " FROM event_entities a"
         " JOIN event_entities b ON b.event_id = a.event_id AND b.entity_id <> a.entity_id"
         " JOIN entities o ON o.id = b.entity_id"
-        " WHERE a.entity_id IN (SELECT value FROM json_each(?))"
+        f" WHERE a.entity_id IN (SELECT value FROM json_each(?)) AND o.type NOT IN ({marks})"
         " GROUP BY a.entity_id, o.type",
-        [ids_json(ids)],
+        [ids_json(ids), *exclude_types],
     )
     found: dict[str, dict[str, int]] = {}
     for entity, kind, many in rows:
         found.setdefault(str(entity), {})[str(kind)] = int(many)
     return found
+
+
+def with_role(case: Case, ids: Collection[str]) -> set[str]:
+    """Those of `ids` that the analyst marked suspect or victim."""
+    rows = case.conn.execute(
+        "SELECT id FROM entities WHERE role IN ('suspect', 'victim')"
+        " AND id IN (SELECT value FROM json_each(?))",
+        [ids_json(ids)],
+    )
+    return {str(row[0]) for row in rows}
 
 
 def entities_by_type(case: Case) -> dict[str, int]:

@@ -15,7 +15,7 @@ setting), with daylight-saving changes handled by zoneinfo. Events with no time 
 dropped silently: `HeatMap.untimed` and `LaneEvents.untimed` count them.
 """
 
-from analyst_app.timeline.activity import Burst, Gap, activity, bursts, gaps
+from analyst_app.timeline.activity import Burst, Gap, activity, bursts, busiest, gaps
 from analyst_app.timeline.bins import (
     UNITS,
     LaneHistogram,
@@ -54,6 +54,7 @@ __all__ = [
     "TimelineError",
     "activity",
     "bursts",
+    "busiest",
     "calendar_edges",
     "case_business_hours",
     "case_zone",

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from analyst_app.commonplace import is_commonplace
+from analyst_app.store import findings_rows
 from analyst_app.timeline import queries
 from analyst_app.timeline.clock import epoch_to_utc
 from analyst_app.timeline.queries import CONTEXT_TYPES
@@ -41,15 +42,34 @@ def activity(
     everybody (analyst_app/commonplace.py), and crowded the demo's default lanes. The
     label falls back to the id.
     """
+    return busiest(case, n, exclude_types=exclude_types, everyday=everyday)[0]
+
+
+def busiest(
+    case: Case,
+    n: int = 20,
+    *,
+    exclude_types: Sequence[str] = CONTEXT_TYPES,
+    everyday: bool = False,
+) -> tuple[list[tuple[str, str, int]], list[str]]:
+    """`activity`, and the labels of the everyday counterparties it left out (busiest
+    first), so that the timeline can name them. Suspects, victims and the entities of
+    findings are never left out, however many they deal with."""
     if everyday:
         rows = queries.entity_event_counts(case, n, exclude_types)
-    else:
-        # The busiest 3n, less the everyday ones: the demo loses 3 shops from its top 12.
-        rows = queries.entity_event_counts(case, 3 * n, exclude_types)
-        partners = queries.partners_by_type(case, [row[0] for row in rows])
-        in_case = queries.entities_by_type(case)
-        rows = [r for r in rows if not is_commonplace(partners.get(r[0], {}), in_case)][:n]
-    return [(i, label or i, count) for i, _type, label, count in rows]
+        return [(i, label or i, count) for i, _type, label, count in rows], []
+    # The busiest 3n, less the everyday ones: the demo loses 3 shops from its top 12.
+    rows = queries.entity_event_counts(case, 3 * n, exclude_types)
+    ids = [row[0] for row in rows]
+    partners = queries.partners_by_type(case, ids, exclude_types)
+    in_case = queries.entities_by_type(case)
+    kept = queries.with_role(case, ids) | findings_rows.reported_entities(case)
+    common = {i for i in ids if i not in kept and is_commonplace(partners.get(i, {}), in_case)}
+    chosen = [(i, label or i, count) for i, _t, label, count in rows if i not in common][:n]
+    last = chosen[-1][2] if len(chosen) == n else 0
+    # Named only if it would have had a lane: as busy as the last one shown.
+    left_out = [label or i for i, _t, label, count in rows if i in common and count >= last]
+    return chosen, left_out
 
 
 @dataclass(frozen=True)

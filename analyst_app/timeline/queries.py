@@ -33,6 +33,7 @@ from analyst_app.store.timeline_queries import (
     partners_by_type,
     span,
     untimed_count,
+    with_role,
 )
 from analyst_app.timeline.work import Cancelled, check
 
@@ -58,6 +59,7 @@ __all__ = [
     "partners_by_type",
     "span",
     "untimed_count",
+    "with_role",
 ]
 
 # Types that give context to a phone (its handset, the cell it used) rather than an actor

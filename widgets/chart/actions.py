@@ -24,8 +24,8 @@ from PySide6.QtWidgets import QMenu
 from analyst_app.graph import ChartGraph, build_graph, layout, ranked, shortest_path
 from analyst_app.graph import views as saved_views
 from analyst_app.graph.geometry import Positions
-from analyst_app.graph.overview import case_network
-from widgets.chart.commands import ChartState, StateCommand
+from analyst_app.graph.overview import case_network, network_summary
+from widgets.chart.commands import ChartState, FlagCommand, MoveCommand, StateCommand
 from widgets.chart.style import ChartStyle, prepared, scores
 from widgets.loading import BusyPanel, Loader
 
@@ -55,8 +55,20 @@ class ChartActions(Base):  # type: ignore[valid-type,misc]
         self.loader.cancelled.connect(
             lambda: self.tell("Layout cancelled; the chart is as it was.")
         )
-        # Any edit while a layout runs: the layout was computed for the chart before it.
-        self.undo_stack.indexChanged.connect(lambda _index: self.loader.cancel())
+        # A bound method, not a lambda: Qt drops the connection with this widget, and the
+        # window's undo stack outlives every chart it has shown.
+        self.undo_stack.indexChanged.connect(self._edit_made)
+
+    def _edit_made(self, index: int) -> None:
+        """An edit of the chart (done or undone) while a layout runs: that layout was
+        computed for the chart before it, so it is dropped. Other edits (a note, a label
+        in the inspector) leave it be."""
+        if not self.loader.busy():
+            return
+        stack = self.undo_stack
+        touched = (stack.command(index - 1), stack.command(index))
+        if any(isinstance(c, (StateCommand, FlagCommand, MoveCommand)) for c in touched):
+            self.loader.cancel()
 
     def _when_laid_out(
         self,
@@ -64,11 +76,12 @@ class ChartActions(Base):  # type: ignore[valid-type,misc]
         compute: Callable[[], Positions],
         then: Callable[[Positions], None],
         doing: str = "Laying out",
+        style: ChartStyle | None = None,
     ) -> None:
         """`then(compute())`: at once for a chart of under `background_from` entities, else
-        with `compute` on the pool, and with it the measures the chart's style sizes and
-        colours by (kept with the chart). `laidOut` is emitted once `then` has run."""
-        style = self.chart_scene.chart_style
+        with `compute` on the pool, and with it the measures that `style` (default: the
+        chart's style when the work ends) sizes and colours by, kept with the chart.
+        `laidOut` is emitted once `then` has run."""
         if len(chart) < self.background_from:
             then(compute())
             self.laidOut.emit()
@@ -76,7 +89,7 @@ class ChartActions(Base):  # type: ignore[valid-type,misc]
 
         def work(_progress: object, _cancelled: object, _say: object) -> Positions:
             positions = compute()
-            prepared(chart, style)
+            prepared(chart, style or self.chart_scene.chart_style)
             return positions
 
         self._then = then
@@ -198,6 +211,7 @@ class ChartActions(Base):  # type: ignore[valid-type,misc]
         def shown(positions: Positions) -> None:
             self._push_state(f"Show {label}", ChartState(chart, positions))
             self.fit()
+            self.tell(network_summary(chart))  # what it shows, and what it leaves out
 
         self._when_laid_out(chart, lambda: layout(chart, name, seed=seed), shown)
 
@@ -237,12 +251,11 @@ class ChartActions(Base):  # type: ignore[valid-type,misc]
 
     def relayout(self, name: str, seed: int | None = None) -> None:
         """Lay the chart out again by `name`; pinned entities stay where they are (force)."""
-        self.seed = self.seed if seed is None else seed
-        state, chosen = self.state(), self.seed
+        state, chosen = self.state(), self.seed if seed is None else seed
         pins = {i: state.positions[i] for i in state.pinned} if name == "force" else None
 
         def relaid(positions: Positions) -> None:
-            self.layout_name = name
+            self.layout_name, self.seed = name, chosen
             after = ChartState(state.chart, positions, state.hidden, state.pinned)
             self._push_state(f"Lay out: {name}", after)
             self.fit()
@@ -254,6 +267,12 @@ class ChartActions(Base):  # type: ignore[valid-type,misc]
     def set_style(self, style: ChartStyle) -> None:
         """Colour and size by other measures (not an edit: a view setting, kept by saved
         views); a big chart's measures are worked out on the pool first."""
+        if self.layout_running():
+            # The chart being laid out takes this style when it lands (its measures are
+            # worked out with the layout): a new look never throws a layout away.
+            self.chart_scene.chart_style = style
+            self.tell("The new look applies when the layout is done.")
+            return
         chart, positions = self.chart, self.chart_scene.positions()
 
         def restyled(_positions: Positions) -> None:
@@ -315,5 +334,8 @@ class ChartActions(Base):  # type: ignore[valid-type,misc]
             self.fit()
 
         self._when_laid_out(
-            chart, lambda: layout(chart, "force", seed=view.seed, pinned=pins), opened
+            chart,
+            lambda: layout(chart, "force", seed=view.seed, pinned=pins),
+            opened,
+            style=ChartStyle.from_dict(view.style),
         )

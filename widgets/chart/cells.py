@@ -1,7 +1,8 @@
 """Filing points and line boxes into grid cells with numpy, for the chart's pan indexes.
 
 A Python loop over 20,000 lines and 10,000 nodes took 0.1-0.3 s, a hitch the first time
-the analyst zooms in; these take a few milliseconds and give the same cells.
+the analyst zooms in. These give the same cells in 10 ms when the lines are short, as a
+force layout's are, and 75-90 ms when they are long and random (each touches many cells).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""The chart's look and saved views in the window's Chart menu: colour by, size by, the
-labels and the legend, and "Save view…".
+"""The chart's look and saved views in the window's Chart menu: colour by, size by, show
+(labels, link labels, the legend), and "Save view…".
 
 The choices are view settings, not edits of the case (no undo step); a saved view keeps
 them. The ticks are read from the chart each time the menu opens, so a view opened from
@@ -35,6 +35,7 @@ def add_style_menus(
     """Colour by, Size by, the switches and "Save view…" at the end of `menu`; returns
     the actions by name ("colour:type", "size:degree", "labels", "save_view", ...)."""
     actions: dict[str, QAction] = {}
+    subs: list[QMenu] = []
 
     def choose(field: str, value: Any) -> None:
         chart.set_style(replace(chart.chart_scene.chart_style, **{field: value}))
@@ -44,6 +45,7 @@ def add_style_menus(
         ("Size by", "size_by", SIZES),
     ):
         sub = menu.addMenu(title)
+        subs.append(sub)
         group = QActionGroup(sub)
         for value, label in options:
             action = sub.addAction(label)
@@ -51,8 +53,10 @@ def add_style_menus(
             group.addAction(action)
             action.triggered.connect(lambda _on=False, f=field, v=value: choose(f, v))
             actions[f"{field.split('_')[0]}:{value}"] = action
+    shown = menu.addMenu("Show")
+    subs.append(shown)
     for field, label in SWITCHES:
-        action = menu.addAction(label)
+        action = shown.addAction(label)
         action.setCheckable(True)
         action.triggered.connect(lambda on, f=field: choose(f, bool(on)))
         actions[field] = action
@@ -64,7 +68,10 @@ def add_style_menus(
         for field, _label in SWITCHES:
             actions[field].setChecked(bool(getattr(style, field)))
 
-    menu.aboutToShow.connect(ticked)
+    # On the submenus, which go with this chart (menus.fill_chart_menu deletes them): a
+    # handler on the Chart menu itself would outlive the chart it reads.
+    for sub in subs:
+        sub.aboutToShow.connect(ticked)
     ticked()
     menu.addSeparator()
     save = menu.addAction("Save view…")

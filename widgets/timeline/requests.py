@@ -52,6 +52,7 @@ class LanePlan:
     capped: int = 0  # selected entities beyond MAX_LANES, not given a lane
     highlight: frozenset[int] | None = None
     density: Density | None = None  # counted here, off the GUI thread (tens of ms at 1M)
+    left_out: tuple[str, ...] = ()  # everyday counterparties the busiest lanes left out
 
 
 def plan_lanes(
@@ -81,15 +82,17 @@ def plan_lanes(
         chosen = sorted(known, key=lambda i: (known[i][1].casefold(), i)) or None
         from_selection = chosen is not None
     check(cancelled)
+    left_out: list[str] = []
     if chosen is None:
-        chosen = [row[0] for row in tl.activity(case, DEFAULT_LANES)]
+        rows, left_out = tl.busiest(case, DEFAULT_LANES)
+        chosen = [row[0] for row in rows]
     lanes = list(chosen[:MAX_LANES])
     size = queries.lane_event_count(case, lanes)  # an event on two lanes counts twice
     say(f"Loading {size:,} events on {len(lanes)} lane{'s' if len(lanes) != 1 else ''}…")
     events = tl.lane_events(case, lanes, progress=progress, cancelled=cancelled)
     density = Density(events.t, events.lane, len(events.lanes))
     capped = max(len(chosen) - MAX_LANES, 0)
-    return LanePlan(events, from_selection, capped, highlight, density)
+    return LanePlan(events, from_selection, capped, highlight, density, tuple(left_out))
 
 
 @dataclass(frozen=True)

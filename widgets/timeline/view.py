@@ -79,6 +79,7 @@ class TimelineWidget(QWidget):
         self._drawn: tuple[float, float, int, float] | None = None
         self._generation = 0  # bumped per set_events, so a new data set is always drawn
         self._capped = 0
+        self._left_out: tuple[str, ...] = ()  # everyday counterparties not given a lane
         self._glyphs_drawn = False
         self._build_ui(zone_problem)
         self.picker = Picker(self)
@@ -248,6 +249,7 @@ class TimelineWidget(QWidget):
         if plan.events is not None:
             self._lanes_from_selection = plan.from_selection
             self._capped = plan.capped
+            self._left_out = plan.left_out
             self.set_events(plan.events, plan.density)
         else:
             self._draw_rings()
@@ -324,10 +326,10 @@ class TimelineWidget(QWidget):
             if self._capped:
                 who += f" (first {MAX_LANES}; {self._capped} more selected)"
         else:
-            who = (
-                f"the {count} most active entities, everyday counterparties aside"
-                " (select entities to follow them)"
-            )
+            who = f"the {count} most active entities (select entities to follow them)"
+            if self._left_out:
+                names = ", ".join(self._left_out[:3]) + (", …" if len(self._left_out) > 3 else "")
+                who += f", everyday counterparties aside ({names})"
         span = ""
         if ev.t.size:
             first = local(float(ev.t[0]), self.zone)
