@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollBar,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -97,6 +98,9 @@ class TimelineWidget(QWidget):
     def _build_ui(self, zone_problem: str) -> None:
         self.header = QLabel()
         self.header.setTextFormat(Qt.TextFormat.PlainText)
+        # A long header (the lanes, what was left out) is cut at the dock's edge, whole in
+        # its tooltip: as a minimum width it widened the window past the screen.
+        self.header.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.brush_button = QPushButton("Brush time range")
         self.brush_button.setCheckable(True)
         self.brush_button.setToolTip("Show only the links active in a time range (B; Esc clears)")
@@ -327,9 +331,10 @@ class TimelineWidget(QWidget):
                 who += f" (first {MAX_LANES}; {self._capped} more selected)"
         else:
             who = f"the {count} most active entities (select entities to follow them)"
-            if self._left_out:
-                names = ", ".join(self._left_out[:3]) + (", …" if len(self._left_out) > 3 else "")
-                who += f", everyday counterparties aside ({names})"
+        aside = ""
+        if self._left_out and not self._lanes_from_selection:
+            names = ", ".join(self._left_out[:3]) + (", …" if len(self._left_out) > 3 else "")
+            aside = f" · everyday counterparties left out: {names}"
         span = ""
         if ev.t.size:
             first = local(float(ev.t[0]), self.zone)
@@ -346,7 +351,8 @@ class TimelineWidget(QWidget):
                 f" · brushed {first:%d %b %Y %H:%M} – {last:%d %b %Y %H:%M}"
                 f" ({inside:,} on these lanes)"
             )
-        self.header.setText(f"Lanes: {who} · {distinct:,} events{span}{brushed}")
+        self.header.setText(f"Lanes: {who} · {distinct:,} events{span}{brushed}{aside}")
+        self.header.setToolTip(self.header.text())
         if ev.untimed:
             self.note.setText(
                 f"{ev.untimed:,} event{'s' if ev.untimed != 1 else ''} of these lanes"
