@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from analyst_app.store.rule_queries import CHUNK, _marks, in_chunks
+from analyst_app.store.rule_queries import CHUNK, _marks, first_column, in_chunks
 
 if TYPE_CHECKING:
     from analyst_app.store.case import Case
@@ -30,24 +30,21 @@ def phones_used_by(case: Case, people: Sequence[str]) -> Iterator[tuple[str, str
 
 def tips_naming(case: Case, entity: str) -> list[str]:
     """Ids of the Tip events the entity takes part in."""
-    return [
-        r[0]
-        for r in case.conn.execute(
-            "SELECT DISTINCT m.event_id FROM event_entities m JOIN events e ON e.id = m.event_id"
-            " AND e.type = 'Tip' WHERE m.entity_id = ?",
-            (entity,),
-        )
-    ]
+    return first_column(
+        case,
+        "SELECT DISTINCT m.event_id FROM event_entities m JOIN events e ON e.id = m.event_id"
+        " AND e.type = 'Tip' WHERE m.entity_id = ?",
+        (entity,),
+    )
 
 
 def users_of(case: Case, target: str) -> list[str]:
     """Who `uses` the target, in the links' stored order."""
-    return [
-        r[0]
-        for r in case.conn.execute(
-            "SELECT source_id FROM links WHERE type = 'uses' AND target_id = ?", (target,)
-        )
-    ]
+    return first_column(
+        case,
+        "SELECT source_id FROM links WHERE type = 'uses' AND target_id = ?",
+        (target,),
+    )
 
 
 def event_devices(case: Case, events: Sequence[str]) -> Iterator[str]:

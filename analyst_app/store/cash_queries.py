@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from analyst_app.store.rule_queries import in_list
+from analyst_app.store.rule_queries import first_column, in_list
 
 if TYPE_CHECKING:
     from analyst_app.store.case import Case
@@ -115,38 +115,33 @@ def wires_below(case: Case, account: str, low: float, limit: float) -> list[Row]
 
 def addresses_of(case: Case, holder: str) -> list[str]:
     """Labels of the places the holder `lives_at`."""
-    return [
-        r[0]
-        for r in case.conn.execute(
-            "SELECT a.label FROM links l JOIN entities a ON a.id = l.target_id"
-            " WHERE l.source_id = ? AND l.type = 'lives_at'",
-            (holder,),
-        )
-    ]
+    return first_column(
+        case,
+        "SELECT a.label FROM links l JOIN entities a ON a.id = l.target_id"
+        " WHERE l.source_id = ? AND l.type = 'lives_at'",
+        (holder,),
+    )
 
 
 def deposit_locations(case: Case, account: str) -> list[str]:
     """The location of each of the account's transactions that gives one."""
-    return [
-        r[0]
-        for r in case.conn.execute(
-            "SELECT location FROM fx_txn WHERE account = ? AND location != ''", (account,)
-        )
-    ]
+    return first_column(
+        case,
+        "SELECT location FROM fx_txn WHERE account = ? AND location != ''",
+        (account,),
+    )
 
 
 def funnel_candidates(case: Case, min_locations: int, min_depositors: int) -> list[str]:
     """Accounts with cash credits at `min_locations` places or more by `min_depositors`
     depositors or more (F11)."""
-    return [
-        r[0]
-        for r in case.conn.execute(
-            "SELECT account FROM fx_txn WHERE direction = 'credit' AND channel = 'cash'"
-            " AND location != '' GROUP BY account HAVING count(DISTINCT location) >= ?"
-            " AND count(DISTINCT depositor) >= ?",
-            (min_locations, min_depositors),
-        )
-    ]
+    return first_column(
+        case,
+        "SELECT account FROM fx_txn WHERE direction = 'credit' AND channel = 'cash'"
+        " AND location != '' GROUP BY account HAVING count(DISTINCT location) >= ?"
+        " AND count(DISTINCT depositor) >= ?",
+        (min_locations, min_depositors),
+    )
 
 
 def cash_and_atm(case: Case, account: str) -> list[Row]:

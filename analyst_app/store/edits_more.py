@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from analyst_app.store.errors import CaseError
+from analyst_app.store.rule_queries import first_column
 
 if TYPE_CHECKING:
     from analyst_app.store.case import Case
@@ -134,7 +135,7 @@ def saved_specs(case: Case) -> dict[str, str]:
 
 
 def chart_view_names(case: Case) -> list[str]:
-    return [r[0] for r in case.conn.execute("SELECT name FROM chart_views ORDER BY name")]
+    return first_column(case, "SELECT name FROM chart_views ORDER BY name")
 
 
 def notes(case: Case, object_id: str) -> list[Note]:

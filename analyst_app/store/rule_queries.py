@@ -95,6 +95,11 @@ def in_chunks(case: Case, sql: str, ids: Sequence[str]) -> Iterator[tuple[Any, .
         yield from case.conn.execute(sql.format(marks=_marks(chunk)), chunk)
 
 
+def first_column(case: Case, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+    """The first column of `sql`'s rows, in their order."""
+    return [row[0] for row in case.conn.execute(sql, params)]
+
+
 def places(case: Case, ids: Sequence[str]) -> Iterator[tuple[Any, ...]]:
     """(object id, source id, file name, sha256, locator) for each place these objects came
     from, in source then locator order within each chunk."""
@@ -123,11 +128,11 @@ def labels(case: Case, ids: Sequence[str]) -> Iterator[tuple[str, str]]:
 
 
 def marked_victims(case: Case) -> list[str]:
-    return [r[0] for r in case.conn.execute("SELECT id FROM entities WHERE role = 'victim'")]
+    return first_column(case, "SELECT id FROM entities WHERE role = 'victim'")
 
 
 def victim_labels(case: Case) -> list[str]:
-    return [r[0] for r in case.conn.execute("SELECT label FROM entities WHERE role = 'victim'")]
+    return first_column(case, "SELECT label FROM entities WHERE role = 'victim'")
 
 
 def person_labels(case: Case) -> Iterator[tuple[str, str]]:

@@ -85,14 +85,12 @@ def ask_and_save(
     parent: QWidget,
     saved: Callable[[str], None],
     tell: Callable[[str], None],
-    name: str | None = None,
 ) -> None:
-    """Save what the chart shows under a name (asked for unless given); a bad name is one
+    """Save what the chart shows under a name the analyst gives; a bad name is one
     sentence in the status bar, not an exception."""
-    if name is None:
-        name, ok = QInputDialog.getText(parent, "Save view", "Name of the view:")
-        if not ok:
-            return
+    name, ok = QInputDialog.getText(parent, "Save view", "Name of the view:")
+    if not ok:
+        return
     try:
         view = chart.save_view(name)
     except ViewError as exc:
