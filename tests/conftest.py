@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -101,3 +102,23 @@ def without_root_powers() -> tuple[str, ...]:
     if setpriv is None:
         pytest.skip("running as root without setpriv: permission bits cannot be tested")
     return (setpriv, "--bounding-set=-dac_override,-dac_read_search")
+
+
+@pytest.fixture
+def demo(demo_case_file: Path) -> Iterator[Case]:
+    """The shared demo case, open (read it only: `demo_case_copy` is for changing it)."""
+    case = Case.open(demo_case_file, "demo")
+    yield case
+    case.close()
+
+
+@pytest.fixture
+def window(qtbot: Any, case: Case) -> Iterator[Any]:
+    """A workbench window on the empty `case`, shown (its late views still to come)."""
+    from widgets.main_window import MainWindow
+
+    shown = MainWindow(case, autolock_minutes=60)
+    qtbot.addWidget(shown)
+    shown.show()
+    yield shown
+    shown.close()

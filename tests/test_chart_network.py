@@ -4,7 +4,6 @@ outlive a merge, and "Link…" from the chart's menu: real encrypted cases, real
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,13 +27,6 @@ from widgets.link_dialog import LinkDialog
 from widgets.selection import SelectionModel
 
 RECRUITER_PHONE = "phone:+13125550123"
-
-
-@pytest.fixture
-def demo(demo_case_file: Path) -> Iterator[Case]:
-    case = Case.open(demo_case_file, DEMO_PASSPHRASE)
-    yield case
-    case.close()
 
 
 def ground_truth(demo_case_file: Path) -> dict[str, list[dict[str, str]]]:

@@ -3,26 +3,15 @@ the analyst then sees is what a full repaint of the same view shows."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from PySide6.QtGui import QImage, QUndoStack
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from analyst_app.demo.build import DEMO_PASSPHRASE
 from analyst_app.graph import build_graph
 from analyst_app.store import Case
 from widgets.chart import ChartWidget
 from widgets.selection import SelectionModel
-
-
-@pytest.fixture
-def demo(demo_case_file: Path) -> Iterator[Case]:
-    case = Case.open(demo_case_file, DEMO_PASSPHRASE)
-    yield case
-    case.close()
 
 
 def on_screen(widget: ChartWidget) -> QImage:

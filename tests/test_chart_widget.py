@@ -3,9 +3,7 @@ stack, the shared selection both ways, paths, time windows, expanding, ranking."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from itertools import pairwise
-from pathlib import Path
 
 import networkx as nx
 import pytest
@@ -13,7 +11,6 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QUndoStack, QWheelEvent
 from pytestqt.qtbot import QtBot
 
-from analyst_app.demo.build import DEMO_PASSPHRASE
 from analyst_app.graph import EVENT, LINK, build_graph, communities, degree, edge_events, ranked
 from analyst_app.store import Case
 from widgets.chart import ChartWidget
@@ -22,13 +19,6 @@ from widgets.chart.style import COMMUNITY, UNGRADED, ChartStyle
 from widgets.selection import SelectionModel
 
 RECRUITER_PHONE = "phone:+13125550123"
-
-
-@pytest.fixture
-def demo(demo_case_file: Path) -> Iterator[Case]:
-    case = Case.open(demo_case_file, DEMO_PASSPHRASE)
-    yield case
-    case.close()
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ import os
 import subprocess
 import zipfile
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,15 +24,6 @@ from analyst_app.store.writer import insert_entities, insert_links
 from tests.conftest import PASSPHRASE, run_cli
 
 DEMO = "demo"
-
-
-@pytest.fixture
-def demo(demo_case_file: Path) -> Iterator[Case]:
-    opened = Case.open(demo_case_file, DEMO)
-    try:
-        yield opened
-    finally:
-        opened.close()
 
 
 def _entities(case: Case) -> Counter[tuple[Any, ...]]:

@@ -3,13 +3,11 @@ cancel that leaves the case exactly as it was."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
 
-from analyst_app.store import Case
 from analyst_app.store.queries import stats
 from widgets.audit_view import QuarantineDialog
 from widgets.import_dialog import ImportDialog, Outcome
@@ -19,15 +17,6 @@ from widgets.main_window import MainWindow
 @pytest.fixture
 def raw(demo_case_file: Path) -> Path:
     return demo_case_file.with_name(demo_case_file.name + "-raw")
-
-
-@pytest.fixture
-def window(qtbot: QtBot, case: Case) -> Iterator[MainWindow]:
-    shown = MainWindow(case, autolock_minutes=60)
-    qtbot.addWidget(shown)
-    shown.show()
-    yield shown
-    shown.close()
 
 
 def test_a_csv_imported_through_the_dialog_shows_in_the_sidebar(

@@ -4,7 +4,6 @@ the spec it saves opens in the editor again unchanged."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,15 +27,6 @@ def intake(tmp_path: Path) -> Path:
     table = tmp_path / "hotline-intake.csv"
     table.write_text(INTAKE, encoding="utf-8")
     return table
-
-
-@pytest.fixture
-def window(qtbot: QtBot, case: Case) -> Iterator[MainWindow]:
-    shown = MainWindow(case, autolock_minutes=60)
-    qtbot.addWidget(shown)
-    shown.show()
-    yield shown
-    shown.close()
 
 
 def _map_intake(editor: MappingEditor) -> None:

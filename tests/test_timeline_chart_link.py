@@ -4,9 +4,6 @@ chart get timeline lanes."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from PySide6.QtGui import QUndoStack
 from pytestqt.qtbot import QtBot
@@ -15,12 +12,6 @@ from analyst_app.store import Case
 from widgets.chart import ChartWidget
 from widgets.selection import SelectionModel
 from widgets.timeline import TimelineWidget
-
-
-@pytest.fixture
-def demo(demo_case_file: Path) -> Iterator[Case]:
-    with Case.open(demo_case_file, "demo") as case:
-        yield case
 
 
 @pytest.fixture

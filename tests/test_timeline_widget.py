@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import numpy as np
-import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QImage
 from pytestqt.qtbot import QtBot
@@ -22,12 +20,6 @@ from widgets.timeline import HeatMapWidget, TimelineWidget
 from widgets.timeline.axis import choose_step, local_ticks, tick_label
 
 CHICAGO = ZoneInfo("America/Chicago")
-
-
-@pytest.fixture
-def demo(demo_case_file: Path) -> Iterator[Case]:
-    with Case.open(demo_case_file, "demo") as case:
-        yield case
 
 
 def _timeline(qtbot: QtBot, case: Case | None, selection: SelectionModel | None) -> TimelineWidget:
